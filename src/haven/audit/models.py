@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+GENESIS_HASH = "0" * 64
+
+
+class EventType(models.TextChoices):
+    """Every kind of event the audit chain records. Values are stable: never rename one."""
+
+    LOGIN_SUCCEEDED = "LOGIN_SUCCEEDED", _("Signed in")
+    LOGIN_FAILED = "LOGIN_FAILED", _("Sign-in failed")
+    LOGGED_OUT = "LOGGED_OUT", _("Signed out")
+    SESSION_EXPIRED = "SESSION_EXPIRED", _("Session expired")
+    ACCOUNT_LOCKED_OUT = "ACCOUNT_LOCKED_OUT", _("Locked out after failed sign-ins")
+    ACCOUNT_CREATED = "ACCOUNT_CREATED", _("Account created")
+    EMAIL_VERIFIED = "EMAIL_VERIFIED", _("Email address verified")
+    PASSWORD_CHANGED = "PASSWORD_CHANGED", _("Password changed")
+    PASSWORD_RESET = "PASSWORD_RESET", _("Password reset")
+    MFA_ENROLLED = "MFA_ENROLLED", _("Two-factor authentication set up")
+    MFA_REMOVED = "MFA_REMOVED", _("Two-factor authentication removed")
+    MFA_RECOVERY_CODES_REGENERATED = (
+        "MFA_RECOVERY_CODES_REGENERATED",
+        _("Recovery codes regenerated"),
+    )
+    MFA_CODE_ACCEPTED = "MFA_CODE_ACCEPTED", _("Second factor accepted")
+    MFA_CODE_REJECTED = "MFA_CODE_REJECTED", _("Second factor rejected")
+    ROLE_GRANTED = "ROLE_GRANTED", _("Role granted")
+    ROLE_REVOKED = "ROLE_REVOKED", _("Role revoked")
+    AUDIT_TRAIL_VIEWED = "AUDIT_TRAIL_VIEWED", _("Audit trail viewed")
+
+
+class AuditEvent(models.Model):
+    """One link of the append-only, hash-chained record of who did what and who saw what.
+
+    ``hash`` is SHA-256 over ``prev_hash`` and this event's canonical JSON
+    (see ``haven.audit.chain``). Rows are inserted, never updated or deleted:
+    triggers refuse it, and on PostgreSQL ``haven audit lockdown`` leaves the
+    application's role only INSERT and SELECT.
+    """
+
+    sequence = models.PositiveBigIntegerField(_("sequence"), unique=True)
+    occurred_at = models.DateTimeField(_("time (UTC)"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    actor_role = models.CharField(_("role"), max_length=200, blank=True)
+    event_type = models.CharField(_("event"), max_length=64, choices=EventType.choices)
+    subject_type = models.CharField(_("subject type"), max_length=64, blank=True)
+    subject_id = models.CharField(_("subject id"), max_length=64, blank=True)
+    request_id = models.CharField(_("request id"), max_length=64, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    details = models.JSONField(_("details"), default=dict)
+    prev_hash = models.CharField(max_length=64, unique=True)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-sequence"]
+        indexes = [
+            models.Index(fields=["event_type", "occurred_at"], name="audit_type_time_idx"),
+            models.Index(fields=["subject_type", "subject_id"], name="audit_subject_idx"),
+            models.Index(fields=["actor", "occurred_at"], name="audit_actor_time_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.sequence} {self.event_type}"

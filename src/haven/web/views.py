@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from haven.accounts.access import require_permission
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/home.html")
+
+
+@never_cache
+def health(request: HttpRequest) -> HttpResponse:
+    """For load balancers: 200 when the database answers, 503 when it does not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception:
+        return JsonResponse({"status": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok"})
+
+
+@require_permission("accounts.apply_to_programmes")
+def applications(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/applications.html")
+
+
+@require_permission("accounts.work_consular_queue")
+def work_visas(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/work_visas.html")
+
+
+@require_permission("accounts.work_migration_queue")
+def work_permits(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/work_permits.html")
+
+
+@require_permission("accounts.review_commission_cases")
+def work_commission(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/work_commission.html")
+
+
+@require_permission("accounts.manage_programmes")
+def work_programmes(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/work_programmes.html")
+
+
+@require_permission("accounts.view_statistics")
+def work_statistics(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/work_statistics.html")
