@@ -1,0 +1,61 @@
+# Haven: `make demo` to try it, `make test` to check it.
+# Needs only Python 3.11+ with venv (Debian/Ubuntu: apt-get install python3-venv).
+# Browser tests also use Chromium (apt-get install chromium) and npm (apt-get install npm);
+# without them `make test` says so and skips those tests.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+HAVEN := $(BIN)/haven
+AXE := node_modules/axe-core/axe.min.js
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo test install messages lint typecheck pytest serve clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Haven needs Python 3.11 or newer; this is " + sys.version.split()[0] + ".")'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || { \
+		echo "Could not create a virtual environment. On Debian/Ubuntu: sudo apt-get install python3-venv"; exit 1; }
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP) messages
+
+messages: $(STAMP)
+	@HAVEN_ENV=test $(HAVEN) compilemessages --verbosity 0
+
+$(AXE): package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --silent; \
+	else echo "npm is missing: browser accessibility checks are skipped (Debian/Ubuntu: sudo apt-get install npm)."; fi
+
+demo: install
+	@mkdir -p var
+	HAVEN_ENV=demo $(HAVEN) migrate --no-input --verbosity 0
+	HAVEN_ENV=demo $(HAVEN) createcachetable
+	HAVEN_ENV=demo $(HAVEN) demo load
+	@echo
+	@echo "Haven is starting on http://$(HOST):$(PORT)/  (stop it with Ctrl+C)."
+	@echo "Sign in at http://$(HOST):$(PORT)/accounts/login/ with an account above."
+	@echo "Officials then enter the code from: $(HAVEN) demo totp EMAIL"
+	@echo "(run it with HAVEN_ENV=demo in a second terminal)."
+	@echo
+	HAVEN_ENV=demo $(HAVEN) runserver $(HOST):$(PORT)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	HAVEN_ENV=test $(BIN)/mypy
+
+pytest: install $(AXE)
+	@if [ ! -x /usr/bin/chromium ]; then echo "NOTE: /usr/bin/chromium is missing, so the browser tests are skipped (Debian/Ubuntu: sudo apt-get install chromium)."; fi
+	HAVEN_ENV=test $(BIN)/pytest
+
+test: lint typecheck pytest
+
+clean:
+	rm -rf $(VENV) node_modules var/test-*
