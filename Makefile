@@ -39,8 +39,8 @@ demo: install
 	@echo
 	@echo "Haven is starting on http://$(HOST):$(PORT)/  (stop it with Ctrl+C)."
 	@echo "Sign in at http://$(HOST):$(PORT)/accounts/login/ with an account above."
-	@echo "Officials then enter the code from: $(HAVEN) demo totp EMAIL"
-	@echo "(run it with HAVEN_ENV=demo in a second terminal)."
+	@echo "Officials then enter their current code, printed in a second terminal by:"
+	@echo "    HAVEN_ENV=demo $(HAVEN) demo totp EMAIL"
 	@echo
 	HAVEN_ENV=demo $(HAVEN) runserver $(HOST):$(PORT)
 

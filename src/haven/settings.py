@@ -261,7 +261,8 @@ LANGUAGE_COOKIE_SECURE = PRODUCTION
 
 # Static files and uploaded media. Media lives outside the web root.
 STATIC_URL = "/static/"
-STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
+# Collected static files, for production; demo and test serve them from the apps.
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static"))) if PRODUCTION else None
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 # Served by WhiteNoise: from the finders in demo and test, from STATIC_ROOT
 # (after `haven collectstatic`) in production.

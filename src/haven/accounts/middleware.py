@@ -27,6 +27,7 @@ Handler = Callable[[HttpRequest], HttpResponse]
 MFA_SETUP_URL_NAMES = frozenset(
     {
         "account_logout",
+        "account_reauthenticate",
         "mfa_index",
         "mfa_activate_totp",
         "mfa_view_recovery_codes",

@@ -1,0 +1,157 @@
+"""Every URL of the project is in the authorisation matrix, and the matrix holds.
+
+A new URL fails ``test_every_url_is_in_the_matrix`` until its expected answer
+for anonymous visitors and for each role is written down here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from haven.accounts.models import User
+from haven.accounts.roles import Role
+from tests.conftest import sign_in
+
+OK = "ok"  # 2xx
+LOGIN = "login"  # redirect to the sign-in page
+DENIED = "denied"  # 403 or 404
+REDIRECT = "redirect"  # any other redirect
+ANONYMOUS = "anonymous"
+ACTORS = [ANONYMOUS, *(role.value for role in Role)]
+STAFF = [role.value for role in Role if role != Role.APPLICANT]
+
+
+def everyone(outcome: str) -> dict[str, str]:
+    return dict.fromkeys(ACTORS, outcome)
+
+
+def signed_in(outcome: str, anonymous: str = LOGIN) -> dict[str, str]:
+    return {**everyone(outcome), ANONYMOUS: anonymous}
+
+
+def only(*roles: Role) -> dict[str, str]:
+    allowed = {role.value for role in roles}
+    return {
+        ANONYMOUS: LOGIN,
+        **{actor: OK if actor in allowed else DENIED for actor in ACTORS[1:]},
+    }
+
+
+MATRIX: dict[str, dict[str, str]] = {
+    # Public pages.
+    "web:home": everyone(OK),
+    "web:health": everyone(OK),
+    "set_language": everyone(REDIRECT),  # GET changes nothing and goes back
+    # Each role's own area.
+    "web:applications": only(Role.APPLICANT),
+    "web:work_visas": only(Role.CONSULAR_OFFICER),
+    "web:work_permits": only(Role.MIGRATION_OFFICER),
+    "web:work_commission": only(Role.COMMISSION_MEMBER, Role.COMMISSION_SECRETARY),
+    "web:work_programmes": only(Role.POLICY_ADMIN),
+    "web:work_statistics": only(Role.ANALYST),
+    "audit:trail": only(Role.AUDITOR),
+    "accounts:home": signed_in(REDIRECT),
+    # Accounts (allauth).
+    "account_login": signed_in(REDIRECT, anonymous=OK),
+    "account_signup": signed_in(REDIRECT, anonymous=OK),
+    "account_logout": signed_in(OK, anonymous=REDIRECT),
+    "account_inactive": everyone(OK),
+    "account_reauthenticate": signed_in(OK),
+    "account_email": signed_in(OK),
+    "account_email_verification_sent": everyone(OK),
+    "account_change_password": signed_in(OK),
+    "account_set_password": signed_in(REDIRECT),
+    "account_reset_password": everyone(OK),
+    "account_reset_password_done": everyone(OK),
+    "account_reset_password_from_key": everyone(OK),  # an unknown key shows "link invalid"
+    "account_reset_password_from_key_done": everyone(OK),
+    "account_confirm_email": everyone(OK),  # an unknown key shows "link invalid"
+    "account_confirm_login_code": signed_in(REDIRECT),  # sign-in by code is not offered
+    # Two-factor authentication (allauth.mfa).
+    "mfa_index": signed_in(OK),
+    # Changing authenticators asks for the password again first (a redirect), and
+    # officials' TOTP cannot be removed (tested in tests/accounts/test_mfa.py).
+    "mfa_authenticate": signed_in(REDIRECT),  # only in the middle of a sign-in
+    "mfa_reauthenticate": {**signed_in(OK), Role.APPLICANT.value: REDIRECT},
+    "mfa_activate_totp": signed_in(REDIRECT),
+    "mfa_deactivate_totp": {**signed_in(REDIRECT), Role.APPLICANT.value: DENIED},
+    "mfa_generate_recovery_codes": signed_in(REDIRECT),
+    # Nobody in this test has recovery codes yet, so there is nothing to show.
+    "mfa_view_recovery_codes": signed_in(DENIED),
+    "mfa_download_recovery_codes": signed_in(DENIED),
+}
+
+SAMPLE_KWARGS: dict[str, dict[str, str]] = {
+    "account_confirm_email": {"key": "MQ:1t0000:unknownkey"},
+    "account_reset_password_from_key": {"uidb36": "zz", "key": "set-password"},
+}
+
+
+def _walk(patterns: list, namespace: str = "") -> Iterator[tuple[str, URLPattern]]:
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = pattern.namespace or ""
+            full = f"{namespace}:{inner}" if namespace and inner else namespace or inner
+            yield from _walk(pattern.url_patterns, full)
+        else:
+            name = pattern.name or f"<unnamed {pattern.pattern}>"
+            yield (f"{namespace}:{name}" if namespace else name), pattern
+
+
+def project_url_names() -> list[str]:
+    return sorted({name for name, _pattern in _walk(get_resolver().url_patterns)})
+
+
+def url_for(name: str) -> str:
+    from django.urls import reverse
+
+    return reverse(name, kwargs=SAMPLE_KWARGS.get(name))
+
+
+def outcome_of(response) -> str:
+    if 200 <= response.status_code < 300:
+        return OK
+    if response.status_code in (301, 302, 303, 307, 308):
+        if response["Location"].startswith("/accounts/login/"):
+            return LOGIN
+        return REDIRECT
+    if response.status_code in (403, 404):
+        return DENIED
+    return f"status {response.status_code}"
+
+
+def test_every_url_is_in_the_matrix() -> None:
+    missing = [name for name in project_url_names() if name not in MATRIX]
+    assert not missing, f"URLs without an authorisation rule in MATRIX: {missing}"
+    stale = [name for name in MATRIX if name not in project_url_names()]
+    assert not stale, f"MATRIX names URLs that no longer exist: {stale}"
+
+
+def test_every_rule_names_every_actor() -> None:
+    incomplete = {name: sorted(set(ACTORS) - set(rule)) for name, rule in MATRIX.items()}
+    assert not {name: gap for name, gap in incomplete.items() if gap}
+
+
+@pytest.fixture
+def clients(make_user: Callable[..., User]) -> dict[str, Client]:
+    clients = {ANONYMOUS: Client()}
+    for role in Role:
+        client = Client()
+        sign_in(client, make_user(role))
+        clients[role.value] = client
+    return clients
+
+
+def test_the_running_app_answers_as_the_matrix_says(clients: dict[str, Client]) -> None:
+    mismatches = []
+    for name in project_url_names():
+        url = url_for(name)
+        for actor, expected in MATRIX[name].items():
+            actual = outcome_of(clients[actor].get(url))
+            if actual != expected:
+                mismatches.append(f"{name} ({url}) as {actor}: expected {expected}, got {actual}")
+    assert not mismatches, "\n".join(mismatches)
