@@ -8,6 +8,7 @@ see the README's "Configuration" section.
 
 from __future__ import annotations
 
+import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -134,7 +135,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
     if TESTING:
-        DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-haven.sqlite3")}
+        # A file, not memory: tests exercise WAL and concurrent writers as in production.
+        # One per process, so test runs side by side do not share it.
+        DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-haven-{os.getpid()}.sqlite3")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -1,0 +1,151 @@
+"""Browser tests: headless system Chromium against pytest-django's live server, checked by axe-core.
+
+The live server runs in this process, so ``django.core.mail.outbox`` (the locmem
+backend of HAVEN_ENV=test) collects the emails it sends. Tests marked
+``@pytest.mark.browser`` are skipped when Chromium or axe-core (``npm ci``) is missing.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+# Playwright's sync API keeps an event loop running in this thread; Django would
+# otherwise refuse database access from it (the test's own queries and the flush).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright  # noqa: E402
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-component-update",
+    "--disable-sync",
+]
+AXE_SCRIPT = PROJECT_DIR / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+SCREENSHOT_DIR = PROJECT_DIR / "test-artifacts" / "screenshots"
+LOCALE = "en-GB"
+TIMEOUT_MS = 15_000
+
+
+def _missing_prerequisite() -> str | None:
+    if not CHROMIUM.exists():
+        return f"{CHROMIUM} is missing (Debian/Ubuntu: sudo apt-get install chromium)"
+    if not AXE_SCRIPT.is_file():
+        return (
+            f"{AXE_SCRIPT.relative_to(PROJECT_DIR)} is missing "
+            "(run `npm ci` in the project directory; Debian/Ubuntu: sudo apt-get install npm)"
+        )
+    return None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    reason = _missing_prerequisite()
+    if reason is None:
+        return
+    skip = pytest.mark.skip(reason=f"browser test skipped: {reason}")
+    for item in items:
+        if item.get_closest_marker("browser") is not None:
+            item.add_marker(skip)
+
+
+@functools.cache
+def axe_source() -> str:
+    return AXE_SCRIPT.read_text(encoding="utf-8")
+
+
+_AXE_RUN = """async (tags) => {
+  const results = await axe.run(document, {runOnly: {type: "tag", values: tags}});
+  return results.violations.map((violation) => ({
+    id: violation.id,
+    impact: violation.impact,
+    help: violation.help,
+    helpUrl: violation.helpUrl,
+    nodes: violation.nodes.map((node) => ({
+      target: node.target,
+      summary: node.failureSummary,
+    })),
+  }));
+}"""
+
+
+def _format_violations(url: str, violations: list[dict[str, Any]]) -> str:
+    lines = [f"{len(violations)} accessibility violation(s) on {url}:"]
+    for violation in violations:
+        lines.append(
+            f"- {violation['id']} ({violation['impact']}): {violation['help']} "
+            f"<{violation['helpUrl']}>"
+        )
+        for node in violation["nodes"]:
+            target = " ".join(str(part) for part in node["target"])
+            lines.append(f"    at {target}")
+            for summary_line in (node.get("summary") or "").splitlines():
+                lines.append(f"      {summary_line}")
+    return "\n".join(lines)
+
+
+def assert_accessible(page: Page) -> None:
+    """Run axe-core (WCAG 2.0-2.2 A and AA rules) on the page; fail listing every violation.
+
+    The site's Content-Security-Policy forbids inline scripts, so a <script> tag
+    with axe would be blocked; evaluating the source through the DevTools protocol
+    is not subject to the page's CSP.
+    """
+    if page.evaluate("typeof window.axe") == "undefined":
+        page.evaluate(axe_source())
+        assert page.evaluate("typeof window.axe") == "object", "axe-core could not be injected"
+    violations: list[dict[str, Any]] = page.evaluate(_AXE_RUN, AXE_TAGS)
+    assert not violations, _format_violations(page.url, violations)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """One headless Chromium for the whole session."""
+    reason = _missing_prerequisite()
+    if reason is not None:
+        pytest.skip(f"browser test skipped: {reason}")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def new_context(
+    browser: Browser, live_server: Any, transactional_db: None
+) -> Iterator[Callable[..., BrowserContext]]:
+    """Make fresh browser contexts (cookies, storage) aimed at the live server; closed after."""
+    contexts: list[BrowserContext] = []
+
+    def make(**options: Any) -> BrowserContext:
+        options.setdefault("locale", LOCALE)
+        options.setdefault("base_url", live_server.url)
+        context = browser.new_context(**options)
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_context: Callable[..., BrowserContext]) -> Page:
+    """A page in a new browser context (English locale) for each test."""
+    return new_context().new_page()
