@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from django.template.response import TemplateResponse
+from django.shortcuts import render
 
 
 def username_from_request(request: HttpRequest, credentials: dict[str, Any] | None) -> str:
@@ -27,8 +27,6 @@ def lockout_response(
     from django.conf import settings
 
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    response = TemplateResponse(
-        request, "accounts/locked_out.html", {"minutes": minutes}, status=429
-    )
+    response = render(request, "accounts/locked_out.html", {"minutes": minutes}, status=429)
     response["Retry-After"] = str(minutes * 60)
     return response

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -93,10 +94,21 @@ class StaffSessionMiddleware:
 
 
 def _second_factor_used(request: HttpRequest) -> bool:
+    """The session passed the TOTP step at sign-in, or set TOTP up after signing in."""
     from allauth.account.internal.flows.login import get_authentication_records
+    from allauth.mfa.models import Authenticator
 
     records = get_authentication_records(request, request.user)  # type: ignore[arg-type]
-    return any(record.get("method") == "mfa" for record in records)
+    if any(record.get("method") == "mfa" for record in records):
+        return True
+    started = request.session.get(SESSION_STARTED_AT)
+    return started is not None and (
+        Authenticator.objects.filter(
+            user_id=request.user.pk,
+            type=Authenticator.Type.TOTP,
+            created_at__gte=datetime.fromtimestamp(started, tz=UTC),
+        ).exists()
+    )
 
 
 class StaffMfaMiddleware:

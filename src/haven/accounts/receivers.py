@@ -84,11 +84,6 @@ def _authenticator_details(authenticator: Any) -> dict[str, Any]:
 def on_authenticator_added(
     sender: Any, request: Any, user: Any, authenticator: Any, **kwargs: Any
 ) -> None:
-    from allauth.account.internal.flows.login import record_authentication
-
-    if request is not None and authenticator.type == "totp":
-        # Setting up TOTP proves possession of the device in this very session.
-        record_authentication(request, user, "mfa", type="totp", id=authenticator.pk)
     audit_record(
         event_type=EventType.MFA_ENROLLED,
         actor=user,
