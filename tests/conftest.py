@@ -36,11 +36,11 @@ def make_user(db: None) -> Callable[..., User]:
 
 
 def current_code(user: User) -> str:
+    import time
+
     from allauth.mfa.models import Authenticator
     from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
     from allauth.mfa.utils import decrypt
-
-    import time
 
     authenticator = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
     secret = decrypt(authenticator.data["secret"])

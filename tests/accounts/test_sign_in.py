@@ -36,9 +36,7 @@ def event_types() -> list[str]:
 def test_each_role_is_a_group_with_exactly_its_permissions() -> None:
     for role, permissions in ROLE_PERMISSIONS.items():
         group = Group.objects.get(name=role.value)
-        granted = {
-            f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.all()
-        }
+        granted = {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.all()}
         assert granted == set(permissions), role
 
 
@@ -71,7 +69,9 @@ def test_sign_up_makes_an_applicant_who_must_verify_the_email() -> None:
     assert response["Location"] == "/accounts/confirm-email/"
     assert "_auth_user_id" not in client.session
     # The link in the email verifies the address; then sign-in works.
-    (link,) = re.findall(r"https?://testserver(/accounts/confirm-email/[^/\s]+/)", mail.outbox[-1].body)
+    (link,) = re.findall(
+        r"https?://testserver(/accounts/confirm-email/[^/\s]+/)", str(mail.outbox[-1].body)
+    )
     assert client.post(link).status_code == 302
     sign_in(client, user)
     assert client.get("/home/")["Location"] == "/applications/"
@@ -98,6 +98,7 @@ def test_sign_in_and_out_are_audited_and_logout_ends_the_session_on_the_server(
     client = Client()
     sign_in(client, user)
     session_key = client.session.session_key
+    assert session_key
     assert Session.objects.filter(session_key=session_key).exists()
     response = client.post("/accounts/logout/")
     assert response.status_code == 302

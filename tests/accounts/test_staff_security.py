@@ -74,6 +74,7 @@ def age_session(client: Client, *, idle_minutes: float, total_minutes: float) ->
     session[SESSION_SEEN_AT] = now - idle_minutes * 60
     session[SESSION_STARTED_AT] = now - total_minutes * 60
     session.save()
+    assert session.session_key
     return session.session_key
 
 

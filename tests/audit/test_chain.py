@@ -143,7 +143,10 @@ def test_lockdown_leaves_the_application_role_insert_and_select_only() -> None:
     table = AuditEvent._meta.db_table
     raw("CREATE ROLE haven_app_under_test NOLOGIN", [])
     raw(f"GRANT ALL ON {table} TO haven_app_under_test", [])
-    raw("GRANT SELECT ON accounts_user, accounts_user_groups, auth_group TO haven_app_under_test", [])
+    raw(
+        "GRANT SELECT ON accounts_user, accounts_user_groups, auth_group TO haven_app_under_test",
+        [],
+    )
     call_command("audit", "lockdown", "--role", "haven_app_under_test")
     raw("SET ROLE haven_app_under_test", [])
     try:

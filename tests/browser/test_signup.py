@@ -77,7 +77,7 @@ def _sign_up(page: Page, live_server: Any, email: str, *, check: bool) -> None:
 def _confirmation_link(email: str, live_server: Any) -> str:
     messages = [message for message in mail.outbox if email in message.to]
     assert messages, f"no email to {email}; outbox: {[m.to for m in mail.outbox]}"
-    body = messages[-1].body
+    body = str(messages[-1].body)
     match = CONFIRM_LINK.search(body)
     assert match, body
     link = match.group(0)

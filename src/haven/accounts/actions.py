@@ -54,7 +54,10 @@ def user_grant_role(*, user: User, role: Role, actor: User | None = None) -> Non
         user.groups.add(group)
         user.__dict__.pop("_haven_roles", None)
         audit_record(
-            event_type=EventType.ROLE_GRANTED, actor=actor, subject=user, details={"role": role.value}
+            event_type=EventType.ROLE_GRANTED,
+            actor=actor,
+            subject=user,
+            details={"role": role.value},
         )
 
 
@@ -67,5 +70,8 @@ def user_revoke_role(*, user: User, role: Role, actor: User | None = None) -> No
         user.groups.remove(group)
         user.__dict__.pop("_haven_roles", None)
         audit_record(
-            event_type=EventType.ROLE_REVOKED, actor=actor, subject=user, details={"role": role.value}
+            event_type=EventType.ROLE_REVOKED,
+            actor=actor,
+            subject=user,
+            details={"role": role.value},
         )

@@ -29,6 +29,4 @@ class AccountAdapter(DefaultAccountAdapter):
 class MfaAdapter(DefaultMFAAdapter):
     def can_delete_authenticator(self, authenticator: Any) -> bool:
         """Officials cannot switch their second factor off; applicants may."""
-        if authenticator.type == "totp" and is_staff_member(authenticator.user):
-            return False
-        return True
+        return not (authenticator.type == "totp" and is_staff_member(authenticator.user))

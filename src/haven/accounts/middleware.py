@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.contrib import messages
@@ -98,7 +97,7 @@ def _second_factor_used(request: HttpRequest) -> bool:
     from allauth.account.internal.flows.login import get_authentication_records
     from allauth.mfa.models import Authenticator
 
-    records = get_authentication_records(request, request.user)  # type: ignore[arg-type]
+    records = get_authentication_records(request, request.user)
     if any(record.get("method") == "mfa" for record in records):
         return True
     started = request.session.get(SESSION_STARTED_AT)
@@ -133,7 +132,7 @@ class StaffMfaMiddleware:
             url_name = None
         from allauth.mfa.utils import is_mfa_enabled
 
-        if is_mfa_enabled(request.user):  # type: ignore[arg-type]
+        if is_mfa_enabled(request.user):
             auth_logout(request)
             messages.info(request, _("Please sign in again with your second factor."))
             return redirect_to_login(request.get_full_path(), reverse(settings.LOGIN_URL))

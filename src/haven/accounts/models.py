@@ -56,7 +56,10 @@ class User(AbstractBaseUser, PermissionsMixin):
             ("work_consular_queue", "Can work the consulate's visa queue"),
             ("work_migration_queue", "Can work the migration authority's permit queue"),
             ("review_commission_cases", "Can review and vote on commission cases"),
-            ("manage_commission_sessions", "Can prepare commission sessions and record conclusions"),
+            (
+                "manage_commission_sessions",
+                "Can prepare commission sessions and record conclusions",
+            ),
             ("manage_programmes", "Can maintain programmes, country lists and parameters"),
             ("view_statistics", "Can view statistics and export open data"),
         ]

@@ -10,6 +10,7 @@ of the account, and repetitive or sequential strings.
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -37,9 +38,7 @@ def _uses_second_factor(user: Any) -> bool:
 
 class LengthByFactorsValidator:
     def validate(self, password: str, user: Any = None) -> None:
-        minimum = (
-            MULTI_FACTOR_MIN_LENGTH if _uses_second_factor(user) else SINGLE_FACTOR_MIN_LENGTH
-        )
+        minimum = MULTI_FACTOR_MIN_LENGTH if _uses_second_factor(user) else SINGLE_FACTOR_MIN_LENGTH
         if len(password) < minimum:
             raise ValidationError(
                 ngettext(
@@ -94,7 +93,7 @@ class RepetitionValidator:
         if not password:
             return
         distinct = set(password.lower())
-        steps = {ord(b) - ord(a) for a, b in zip(password, password[1:], strict=False)}
+        steps = {ord(b) - ord(a) for a, b in pairwise(password)}
         if len(distinct) <= 2 or (len(steps) == 1 and steps <= {1, -1}):
             raise ValidationError(
                 _("This password is a repeated or sequential run of characters."),

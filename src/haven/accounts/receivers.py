@@ -38,7 +38,9 @@ def on_logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
         audit_record(event_type=EventType.LOGGED_OUT, actor=user, subject=user)
 
 
-def on_login_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kw: Any) -> None:
+def on_login_failed(
+    sender: Any, credentials: dict[str, Any], request: Any = None, **kw: Any
+) -> None:
     # What was typed is never recorded: people type passwords into the wrong field.
     from haven.accounts.lockout import username_from_request
 

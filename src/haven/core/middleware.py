@@ -55,9 +55,7 @@ class NoStoreMiddleware:
         if request.path.startswith("/static/"):
             return response
         user = getattr(request, "user", None)
-        if (user is not None and user.is_authenticated) or request.path.startswith(
-            "/accounts/"
-        ):
+        if (user is not None and user.is_authenticated) or request.path.startswith("/accounts/"):
             add_never_cache_headers(response)
             patch_cache_control(response, no_store=True, private=True)
         elif not response.has_header("Cache-Control"):

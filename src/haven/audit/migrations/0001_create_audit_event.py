@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,27 +14,84 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sequence', models.PositiveBigIntegerField(unique=True, verbose_name='sequence')),
-                ('occurred_at', models.DateTimeField(verbose_name='time (UTC)')),
-                ('actor_role', models.CharField(blank=True, max_length=200, verbose_name='role')),
-                ('event_type', models.CharField(choices=[('LOGIN_SUCCEEDED', 'Signed in'), ('LOGIN_FAILED', 'Sign-in failed'), ('LOGGED_OUT', 'Signed out'), ('SESSION_EXPIRED', 'Session expired'), ('ACCOUNT_LOCKED_OUT', 'Locked out after failed sign-ins'), ('ACCOUNT_CREATED', 'Account created'), ('EMAIL_VERIFIED', 'Email address verified'), ('PASSWORD_CHANGED', 'Password changed'), ('PASSWORD_RESET', 'Password reset'), ('MFA_ENROLLED', 'Two-factor authentication set up'), ('MFA_REMOVED', 'Two-factor authentication removed'), ('MFA_RECOVERY_CODES_REGENERATED', 'Recovery codes regenerated'), ('MFA_CODE_ACCEPTED', 'Second factor accepted'), ('MFA_CODE_REJECTED', 'Second factor rejected'), ('ROLE_GRANTED', 'Role granted'), ('ROLE_REVOKED', 'Role revoked'), ('AUDIT_TRAIL_VIEWED', 'Audit trail viewed')], max_length=64, verbose_name='event')),
-                ('subject_type', models.CharField(blank=True, max_length=64, verbose_name='subject type')),
-                ('subject_id', models.CharField(blank=True, max_length=64, verbose_name='subject id')),
-                ('request_id', models.CharField(blank=True, max_length=64, verbose_name='request id')),
-                ('ip_address', models.GenericIPAddressField(blank=True, null=True, verbose_name='IP address')),
-                ('details', models.JSONField(default=dict, verbose_name='details')),
-                ('prev_hash', models.CharField(max_length=64, unique=True)),
-                ('hash', models.CharField(max_length=64, unique=True)),
-                ('actor', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='actor')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sequence", models.PositiveBigIntegerField(unique=True, verbose_name="sequence")),
+                ("occurred_at", models.DateTimeField(verbose_name="time (UTC)")),
+                ("actor_role", models.CharField(blank=True, max_length=200, verbose_name="role")),
+                (
+                    "event_type",
+                    models.CharField(
+                        choices=[
+                            ("LOGIN_SUCCEEDED", "Signed in"),
+                            ("LOGIN_FAILED", "Sign-in failed"),
+                            ("LOGGED_OUT", "Signed out"),
+                            ("SESSION_EXPIRED", "Session expired"),
+                            ("ACCOUNT_LOCKED_OUT", "Locked out after failed sign-ins"),
+                            ("ACCOUNT_CREATED", "Account created"),
+                            ("EMAIL_VERIFIED", "Email address verified"),
+                            ("PASSWORD_CHANGED", "Password changed"),
+                            ("PASSWORD_RESET", "Password reset"),
+                            ("MFA_ENROLLED", "Two-factor authentication set up"),
+                            ("MFA_REMOVED", "Two-factor authentication removed"),
+                            ("MFA_RECOVERY_CODES_REGENERATED", "Recovery codes regenerated"),
+                            ("MFA_CODE_ACCEPTED", "Second factor accepted"),
+                            ("MFA_CODE_REJECTED", "Second factor rejected"),
+                            ("ROLE_GRANTED", "Role granted"),
+                            ("ROLE_REVOKED", "Role revoked"),
+                            ("AUDIT_TRAIL_VIEWED", "Audit trail viewed"),
+                        ],
+                        max_length=64,
+                        verbose_name="event",
+                    ),
+                ),
+                (
+                    "subject_type",
+                    models.CharField(blank=True, max_length=64, verbose_name="subject type"),
+                ),
+                (
+                    "subject_id",
+                    models.CharField(blank=True, max_length=64, verbose_name="subject id"),
+                ),
+                (
+                    "request_id",
+                    models.CharField(blank=True, max_length=64, verbose_name="request id"),
+                ),
+                (
+                    "ip_address",
+                    models.GenericIPAddressField(blank=True, null=True, verbose_name="IP address"),
+                ),
+                ("details", models.JSONField(default=dict, verbose_name="details")),
+                ("prev_hash", models.CharField(max_length=64, unique=True)),
+                ("hash", models.CharField(max_length=64, unique=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="actor",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'audit event',
-                'verbose_name_plural': 'audit events',
-                'ordering': ['-sequence'],
-                'indexes': [models.Index(fields=['event_type', 'occurred_at'], name='audit_type_time_idx'), models.Index(fields=['subject_type', 'subject_id'], name='audit_subject_idx'), models.Index(fields=['actor', 'occurred_at'], name='audit_actor_time_idx')],
+                "verbose_name": "audit event",
+                "verbose_name_plural": "audit events",
+                "ordering": ["-sequence"],
+                "indexes": [
+                    models.Index(fields=["event_type", "occurred_at"], name="audit_type_time_idx"),
+                    models.Index(fields=["subject_type", "subject_id"], name="audit_subject_idx"),
+                    models.Index(fields=["actor", "occurred_at"], name="audit_actor_time_idx"),
+                ],
             },
         ),
     ]

@@ -82,9 +82,7 @@ class Command(BaseCommand):
             cursor.execute(f"REVOKE ALL ON {table} FROM {quoted_role}")
             cursor.execute(f"GRANT SELECT, INSERT ON {table} TO {quoted_role}")
             # The id sequence behind INSERT.
-            cursor.execute(
-                "SELECT pg_get_serial_sequence(%s, 'id')", [AuditEvent._meta.db_table]
-            )
+            cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [AuditEvent._meta.db_table])
             (sequence_name,) = cursor.fetchone()
             if sequence_name:
                 cursor.execute(f"GRANT USAGE ON SEQUENCE {sequence_name} TO {quoted_role}")
