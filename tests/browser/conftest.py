@@ -16,10 +16,6 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
-# Playwright's sync API keeps an event loop running in this thread; Django would
-# otherwise refuse database access from it (the test's own queries and the flush).
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -53,6 +49,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     reason = _missing_prerequisite()
     if reason is None:
         return
+    if os.environ.get("HAVEN_REQUIRE_BROWSER"):
+        raise pytest.UsageError(f"HAVEN_REQUIRE_BROWSER is set, but {reason}")
     skip = pytest.mark.skip(reason=f"browser test skipped: {reason}")
     for item in items:
         if item.get_closest_marker("browser") is not None:
@@ -108,20 +106,34 @@ def assert_accessible(page: Page) -> None:
     assert not violations, _format_violations(page.url, violations)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    """One headless Chromium for the whole session."""
+    """One headless Chromium per test module.
+
+    Playwright's sync API keeps an event loop running in this thread while the
+    browser is open, and Django refuses database access from a thread with a
+    running loop unless DJANGO_ALLOW_ASYNC_UNSAFE is set: it is set for exactly
+    that time, so other tests keep Django's check.
+    """
     reason = _missing_prerequisite()
     if reason is not None:
         pytest.skip(f"browser test skipped: {reason}")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(
+                executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+            )
+            try:
+                yield chromium
+            finally:
+                chromium.close()
+    finally:
+        if previous is None:
+            del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ import pytest
 from django.core import mail
 from playwright.sync_api import BrowserContext, Page
 
+from haven.accounts.models import User
 from tests.browser.conftest import SCREENSHOT_DIR, assert_accessible
 
 pytestmark = pytest.mark.browser
@@ -70,6 +71,8 @@ def _sign_up(page: Page, live_server: Any, email: str, *, check: bool) -> None:
     _submit(page)
     assert _path(page, live_server) == "/accounts/confirm-email/"
     assert page.locator(".error-summary").count() == 0
+    # The account remembers the language it was created in.
+    assert User.objects.get(email=email).preferred_language == "de"
     if check:
         assert_accessible(page)
 
