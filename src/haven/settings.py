@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "haven.core",
     "haven.accounts",
     "haven.audit",
+    "haven.rules",
     "haven.web",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -30,6 +30,7 @@ class EventType(models.TextChoices):
     ROLE_GRANTED = "ROLE_GRANTED", _("Role granted")
     ROLE_REVOKED = "ROLE_REVOKED", _("Role revoked")
     AUDIT_TRAIL_VIEWED = "AUDIT_TRAIL_VIEWED", _("Audit trail viewed")
+    AMENDMENT_RECORDED = "AMENDMENT_RECORDED", _("Programme amendment recorded")
 
 
 class AuditEvent(models.Model):
