@@ -12,7 +12,7 @@ AXE := node_modules/axe-core/axe.min.js
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test install messages lint typecheck pytest serve clean
+.PHONY: demo test install messages lint typecheck pytest bench clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Haven needs Python 3.11 or newer; this is " + sys.version.split()[0] + ".")'
@@ -56,6 +56,10 @@ pytest: install $(AXE)
 	HAVEN_ENV=test $(BIN)/pytest
 
 test: lint typecheck pytest
+
+# Benchmarks: figures to quote, nothing asserted.
+bench: install
+	HAVEN_ENV=test $(BIN)/python bench/rules_eligibility.py
 
 clean:
 	rm -rf $(VENV) node_modules var/test-*
