@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from haven.accounts.receivers import SESSION_SEEN_AT, SESSION_STARTED_AT
 from haven.accounts.roles import is_staff_member
@@ -82,10 +83,14 @@ class StaffSessionMiddleware:
         request.session.flush()
         request.user = AnonymousUser()
         if reason == "idle":
-            text = _(
+            minutes = int(idle.total_seconds() // 60)
+            text = ngettext(
+                "You were signed out after %(minutes)d minute without activity. "
+                "Please sign in again.",
                 "You were signed out after %(minutes)d minutes without activity. "
-                "Please sign in again."
-            ) % {"minutes": idle.total_seconds() // 60}
+                "Please sign in again.",
+                minutes,
+            ) % {"minutes": minutes}
         else:
             text = _("Your session reached its time limit. Please sign in again.")
         messages.info(request, text)
