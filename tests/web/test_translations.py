@@ -177,3 +177,51 @@ def test_the_home_page_speaks_the_browser_language(code: str, skip_link: str) ->
     assert f'<html lang="{code}">' in page
     assert skip_link in page
     assert "Skip to main content" not in page
+
+
+def source_messages() -> set[str]:
+    """Every message the code asks to translate, found without GNU gettext.
+
+    Python files are read by Babel's extractor; templates are first turned into
+    Python-like text by Django's own ``templatize`` (what ``makemessages`` does).
+    """
+    from babel.messages.extract import extract_python
+    from django.utils.translation.template import templatize
+
+    keywords = {
+        "_": None,
+        "gettext": None,
+        "gettext_lazy": None,
+        "gettext_noop": None,
+        "ngettext": (1, 2),
+        "ngettext_lazy": (1, 2),
+        "pgettext": ((1, "c"), 2),
+        "pgettext_lazy": ((1, "c"), 2),
+    }
+    found: set[str] = set()
+    root = Path(haven.__file__).parent
+    for path in root.rglob("*"):
+        if "migrations" in path.parts or not path.is_file():
+            continue
+        if path.suffix == ".py":
+            source = path.read_bytes()
+        elif path.suffix in {".html", ".txt"} and "templates" in path.parts:
+            source = templatize(path.read_text(encoding="utf-8"), origin=str(path)).encode()
+        else:
+            continue
+        for _line, _function, message, _comments in extract_python(
+            __import__("io").BytesIO(source), keywords.keys(), [], {}
+        ):
+            for text in message if isinstance(message, tuple) else (message,):
+                if text:
+                    found.add(text)
+    return found
+
+
+def test_every_message_in_the_code_is_in_the_catalogs() -> None:
+    in_catalog = {text for message in messages("en") for text in ids(message)}
+    missing = sorted(source_messages() - in_catalog)
+    assert not missing, (
+        "Messages in the code that no catalog has yet; run makemessages (see README) and "
+        f"translate them: {missing}"
+    )
