@@ -9,6 +9,7 @@ catalogs of the other languages.
 from __future__ import annotations
 
 import ast
+import io
 import re
 from functools import cache
 from pathlib import Path
@@ -210,7 +211,7 @@ def source_messages() -> set[str]:
         else:
             continue
         for _line, _function, message, _comments in extract_python(
-            __import__("io").BytesIO(source), keywords.keys(), [], {}
+            io.BytesIO(source), keywords.keys(), [], {}
         ):
             for text in message if isinstance(message, tuple) else (message,):
                 if text:
