@@ -13,6 +13,7 @@ import io
 import re
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pytest
 from babel.messages.catalog import Catalog, Message
@@ -189,7 +190,7 @@ def source_messages() -> set[str]:
     from babel.messages.extract import extract_python
     from django.utils.translation.template import templatize
 
-    keywords = {
+    keywords: dict[str, Any] = {
         "_": None,
         "gettext": None,
         "gettext_lazy": None,
@@ -211,11 +212,10 @@ def source_messages() -> set[str]:
         else:
             continue
         for _line, _function, message, _comments in extract_python(
-            io.BytesIO(source), keywords.keys(), [], {}
+            io.BytesIO(source), keywords, [], {}
         ):
-            for text in message if isinstance(message, tuple) else (message,):
-                if text:
-                    found.add(text)
+            texts = list(message) if isinstance(message, (tuple, list)) else [message]
+            found.update(text for text in texts if isinstance(text, str) and text)
     return found
 
 

@@ -193,6 +193,9 @@ def persecution(context: _Context) -> Verdict:
     )
     prosecuted = context.facts.extra.get("prosecuted")
     state = context.facts.extra.get("prosecuting_state")
+    country = parse_nationality(state).country if state else None  # unknown codes raise
+    if state and country is None:
+        raise RulesInputError(f"The prosecuting state must be a state, not {state}.")
     if prosecuted is False:
         return Outcome.INELIGIBLE, [Reason("NOT_PROSECUTED", basis)]
     if prosecuted is None or not state:
@@ -201,7 +204,6 @@ def persecution(context: _Context) -> Verdict:
     if qualifying is None or not qualifying.value:
         reference = _reference(qualifying, basis)
         return Outcome.UNDETERMINED, [Reason("QUALIFYING_STATES_NOT_SET", reference)]
-    country = parse_nationality(state).country
     if country in qualifying.value:
         reason = Reason("PROSECUTION_STATE_LISTED", qualifying.reference, {"country": country})
         return Outcome.ELIGIBLE, [reason, *review_reasons]

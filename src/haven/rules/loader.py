@@ -67,6 +67,8 @@ class _Checker:
             self.data = yaml.safe_load(path.read_text(encoding="utf-8"))
         except yaml.YAMLError as error:
             raise RulesDataError(path, "(file)", f"not valid YAML: {error}") from None
+        except ValueError as error:  # e.g. an impossible unquoted date such as 2024-09-31
+            raise RulesDataError(path, "(file)", f"holds an impossible value: {error}") from None
         except OSError as error:
             raise RulesDataError(path, "(file)", f"cannot be read: {error}") from None
         if not isinstance(self.data, dict):
@@ -248,7 +250,21 @@ def load_programme(directory: Path) -> Programme:
         )
     if not stages:
         raise reader.fail("stages", "must list at least one stage")
+    stage_ids = [stage.id for stage in stages]
+    if len(set(stage_ids)) != len(stage_ids):
+        raise reader.fail("stages", "lists a stage id twice")
     parameters = _load_parameters(_Checker(directory / "parameters.yaml").load())
+    for name, parameter in parameters.items():
+        if not name.endswith("_stages"):
+            continue
+        for index, value in enumerate(parameter.values):
+            unknown = [stage for stage in value.value if stage not in stage_ids]
+            if unknown:
+                raise RulesDataError(
+                    directory / "parameters.yaml",
+                    f"{name}.values[{index}].value",
+                    f"names stages the programme does not have: {unknown}",
+                )
     missing = [name for name in REQUIRED_PARAMETERS[eligibility] if name not in parameters]
     if missing:
         raise RulesDataError(

@@ -90,7 +90,10 @@ def _render_param(name: str, value: Any, language: str) -> str:
     if name == "country":
         return country_name(value, language)
     if name.endswith("date") and isinstance(value, str):
-        value = date.fromisoformat(value)  # as stored with an application
+        try:
+            value = date.fromisoformat(value)  # as stored with an application
+        except ValueError:
+            return value
     if isinstance(value, date):
         return str(formats.date_format(value, "DATE_FORMAT"))
     if isinstance(value, dict):

@@ -53,8 +53,8 @@ _ICAO_SPECIAL: dict[str, Nationality] = {
     "GBO": Nationality("GB", NationalityKind.STATE, "GB", "GBO"),  # British Overseas citizen
     "GBP": Nationality("GB", NationalityKind.STATE, "GB", "GBP"),  # British protected person
     "GBS": Nationality("GB", NationalityKind.STATE, "GB", "GBS"),  # British subject
-    "RKS": Nationality("XK", NationalityKind.STATE, "XK", "RKS"),
-    "XK": Nationality("XK", NationalityKind.STATE, "XK", None),  # Kosovo's user-assigned code
+    "RKS": Nationality("XK", NationalityKind.STATE, "XK"),
+    "XK": Nationality("XK", NationalityKind.STATE, "XK"),  # Kosovo's user-assigned code
     "XXA": Nationality("XXA", NationalityKind.STATELESS),
     "XXB": Nationality("XXB", NationalityKind.REFUGEE),
     "XXC": Nationality("XXC", NationalityKind.REFUGEE),

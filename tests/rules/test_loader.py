@@ -1,0 +1,397 @@
+"""The programme loader: shipped programmes load; each kind of mistake fails naming file and key."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from haven.rules.loader import PROGRAMMES_DIR, RulesDataError, load_programme, load_programmes
+from haven.rules.parameters import ParameterType
+from haven.rules.programme import LANGUAGES, ProgrammeStatus
+
+SHIPPED = ("people-in-spirit", "persons-of-interest", "shared-values")
+
+
+def copy_programme(tmp_path: Path, programme_id: str = "shared-values") -> Path:
+    """A copy of a shipped programme folder (its name must stay the programme's id)."""
+    return Path(shutil.copytree(PROGRAMMES_DIR / programme_id, tmp_path / programme_id))
+
+
+def edit_yaml(path: Path, change: Callable[[Any], None]) -> None:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def edit_text(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def assert_fails(directory: Path, filename: str, key: str, words: str) -> RulesDataError:
+    with pytest.raises(RulesDataError) as caught:
+        load_programme(directory)
+    error = caught.value
+    path = directory / filename
+    assert error.path == path
+    assert error.key == key
+    assert str(path) in str(error)
+    assert key in str(error)
+    assert words in str(error)
+    return error
+
+
+# --- The shipped programmes.
+
+
+def test_the_shipped_programmes_load() -> None:
+    programmes = load_programmes()
+    assert sorted(programmes) == list(SHIPPED)
+    assert programmes["shared-values"].status == ProgrammeStatus.IN_FORCE
+    assert programmes["persons-of-interest"].status == ProgrammeStatus.IN_FORCE
+    assert programmes["people-in-spirit"].status == ProgrammeStatus.DRAFT
+    assert [s.id for s in programmes["shared-values"].stages] == ["visa", "trp"]
+    assert [s.id for s in programmes["persons-of-interest"].stages] == [
+        "operator_check",
+        "police_check",
+        "commission",
+        "permit",
+    ]
+    assert [s.id for s in programmes["people-in-spirit"].stages] == [
+        "commission",
+        "residence_permit",
+    ]
+
+
+@pytest.mark.parametrize("programme_id", SHIPPED)
+def test_every_value_of_every_parameter_cites_an_act(programme_id: str) -> None:
+    programme = load_programme(PROGRAMMES_DIR / programme_id)
+    assert programme.legal_basis.act.strip()
+    assert programme.parameters
+    for parameter in programme.parameters.values():
+        assert parameter.description.strip(), parameter.name
+        for value in parameter.values:
+            assert value.reference is not None, parameter.name
+            assert isinstance(value.reference.act, str), parameter.name
+            assert value.reference.act.strip(), parameter.name
+            assert value.reference.citation().startswith(value.reference.act)
+
+
+@pytest.mark.parametrize("programme_id", SHIPPED)
+def test_every_text_is_in_every_language(programme_id: str) -> None:
+    programme = load_programme(PROGRAMMES_DIR / programme_id)
+    for texts in [programme.title, programme.summary, *(s.title for s in programme.stages)]:
+        assert set(texts) == set(LANGUAGES)
+        assert all(text.strip() for text in texts.values())
+
+
+@pytest.mark.parametrize("programme_id", SHIPPED)
+def test_stage_ids_are_unique_and_stage_readings_name_real_stages(programme_id: str) -> None:
+    programme = load_programme(PROGRAMMES_DIR / programme_id)
+    ids = [stage.id for stage in programme.stages]
+    assert len(ids) == len(set(ids))
+    route = programme.parameters.get("residence_route_stages")
+    for value in route.values if route else ():
+        assert set(value.value) <= set(ids)
+
+
+def test_an_unchanged_copy_loads_as_the_original(tmp_path: Path) -> None:
+    for programme_id in SHIPPED:
+        copy = load_programme(copy_programme(tmp_path, programme_id))
+        assert copy == load_programmes()[programme_id]
+
+
+def test_a_list_of_states_loads_as_a_set_of_alpha_2_codes() -> None:
+    listed = load_programmes()["shared-values"].parameter("designated_states")
+    assert listed.type == ParameterType.COUNTRY_LIST
+    assert isinstance(listed.values[0].value, frozenset)
+    assert all(len(code) == 2 and code.isupper() for code in listed.values[0].value)
+
+
+# --- Broken programme folders.
+
+
+def test_a_date_that_is_not_a_date(tmp_path: Path) -> None:
+    directory = copy_programme(tmp_path)
+
+    def change(data: Any) -> None:
+        data["applications_open"]["values"][0]["from"] = "2024-09-32"
+
+    edit_yaml(directory / "parameters.yaml", change)
+    assert_fails(directory, "parameters.yaml", "applications_open.values[0].from", "'2024-09-32'")
+
+
+def test_a_date_written_in_words(tmp_path: Path) -> None:
+    directory = copy_programme(tmp_path)
+
+    def change(data: Any) -> None:
+        data["trp_state_fee"]["values"][0]["from"] = "1 September 2024"
+
+    edit_yaml(directory / "parameters.yaml", change)
+    assert_fails(directory, "parameters.yaml", "trp_state_fee.values[0].from", "not a date")
+
+
+def test_a_bad_date_of_an_act(tmp_path: Path) -> None:
+    directory = copy_programme(tmp_path)
+
+    def change(data: Any) -> None:
+        data["designated_states"]["values"][0]["reference"]["date"] = "17.09.2024"
+
+    edit_yaml(directory / "parameters.yaml", change)
+    assert_fails(
+        directory,
+        "parameters.yaml",
+        "designated_states.values[0].reference.date",
+        "not a date",
+    )
+
+
+@pytest.mark.parametrize(
+    ("filename", "old", "new"),
+    [
+        ("parameters.yaml", "- from: 2024-09-01", "- from: 2024-09-31"),
+        ("programme.yaml", "  date: 2024-08-19", "  date: 2024-13-19"),
+    ],
+)
+def test_an_impossible_unquoted_date(tmp_path: Path, filename: str, old: str, new: str) -> None:
+    directory = copy_programme(tmp_path)
+    edit_text(directory / filename, old, new)
+    with pytest.raises(RulesDataError) as caught:
+        load_programme(directory)
+    assert caught.value.path == directory / filename
+    assert str(directory / filename) in str(caught.value)
+
+
+def test_an_unknown_type(tmp_path: Path) -> None:
+    directory = copy_programme(tmp_path)
+    edit_text(directory / "parameters.yaml", "type: boolean", "type: bool")
+    assert_fails(directory, "parameters.yaml", "applications_open.type", "'bool'")
+
+
+def test_an_unknown_country_code(tmp_path: Path) -> None:
+    directory = copy_programme(tmp_path)
+    edit_text(directory / "parameters.yaml", "value: [AU, AT,", "value: [ZZ, AT,")
+    assert_fails(
+        directory,
+        "parameters.yaml",
+        "designated_states.values[0].value[0]",
+        "'ZZ' is not a known country code",
+    )
+
+
+@pytest.mark.parametrize(
+    ("written", "canonical"),
+    [("DEU", "DE"), ("D", "DE"), ("de", "DE"), ("GBR", "GB"), ("GBD", "GB"), ("RKS", "XK")],
+)
+def test_a_country_not_written_as_iso_alpha_2(tmp_path: Path, written: str, canonical: str) -> None:
+    directory = copy_programme(tmp_path)
+
+    def change(data: Any) -> None:
+        data["designated_states"]["values"][0]["value"][8] = written
+
+    edit_yaml(directory / "parameters.yaml", change)
+    assert_fails(
+        directory,
+        "parameters.yaml",
+        "designated_states.values[0].value[8]",
+        f"must be written as ISO alpha-2 {canonical!r}",
+    )
+
+
+def test_a_stateless_code_in_a_list_of_states(tmp_path: Path) -> None:
+    directory = copy_programme(tmp_path, "persons-of-interest")
+    edit_text(directory / "parameters.yaml", "value: [RU]", "value: [RU, XXA]")
+    assert_fails(directory, "parameters.yaml", "excluded_citizenships.values[0].value[1]", "'XXA'")
+
+
+def test_norway_unquoted_is_a_boolean_not_a_code(tmp_path: Path) -> None:
+    directory = copy_programme(tmp_path)
+    edit_text(directory / "parameters.yaml", '"NO"', "NO")
+    assert_fails(directory, "parameters.yaml", "designated_states.values[0].value[26]", "code")
+
+
+def test_a_country_listed_twice(tmp_path: Path) -> None:
+    directory = copy_programme(tmp_path)
+    edit_text(directory / "parameters.yaml", "value: [AU, AT,", "value: [AU, AU, AT,")
+    assert_fails(directory, "parameters.yaml", "designated_states.values[0].value", "twice")
+
+
+def test_a_reference_without_an_act(tmp_path: Path) -> None:
+    directory = copy_programme(tmp_path)
+
+    def change(data: Any) -> None:
+        del data["applications_open"]["values"][0]["reference"]["act"]
+
+    edit_yaml(directory / "parameters.yaml", change)
+    assert_fails(
+        directory, "parameters.yaml", "applications_open.values[0].reference.act", "is missing"
+    )
+
+
+def test_a_value_without_a_reference(tmp_path: Path) -> None:
+    directory = copy_programme(tmp_path, "persons-of-interest")
+
+    def change(data: Any) -> None:
+        del data["processing_time"]["values"][0]["reference"]
+
+    edit_yaml(directory / "parameters.yaml", change)
+    assert_fails(directory, "parameters.yaml", "processing_time.values[0].reference", "is missing")
+
+
+def test_the_legal_basis_without_an_act(tmp_path: Path) -> None:
+    directory = copy_programme(tmp_path)
+
+    def change(data: Any) -> None:
+        del data["legal_basis"]["act"]
+
+    edit_yaml(directory / "programme.yaml", change)
+    assert_fails(directory, "programme.yaml", "legal_basis.act", "is missing")
+
+
+@pytest.mark.parametrize("later", ["2024-08-01", "2024-09-01"])
+def test_dates_must_increase(tmp_path: Path, later: str) -> None:
+    directory = copy_programme(tmp_path)
+
+    def change(data: Any) -> None:
+        values = data["applications_open"]["values"]
+        values.append({**values[0], "from": later, "value": False})
+
+    edit_yaml(directory / "parameters.yaml", change)
+    assert_fails(directory, "parameters.yaml", "applications_open.values[1].from", "must increase")
+
+
+def test_a_title_missing_a_language(tmp_path: Path) -> None:
+    directory = copy_programme(tmp_path)
+
+    def change(data: Any) -> None:
+        del data["title"]["es"]
+
+    edit_yaml(directory / "programme.yaml", change)
+    assert_fails(directory, "programme.yaml", "title", "has no text for es")
+
+
+def test_a_stage_title_missing_a_language(tmp_path: Path) -> None:
+    directory = copy_programme(tmp_path, "persons-of-interest")
+
+    def change(data: Any) -> None:
+        del data["stages"][2]["title"]["ru"]
+
+    edit_yaml(directory / "programme.yaml", change)
+    assert_fails(directory, "programme.yaml", "stages[2].title", "has no text for ru")
+
+
+def test_a_text_parameter_missing_a_language(tmp_path: Path) -> None:
+    directory = copy_programme(tmp_path)
+
+    def change(data: Any) -> None:
+        data["visa_note"] = {
+            "type": "text",
+            "description": "A note.",
+            "values": [
+                {
+                    "from": "2024-09-01",
+                    "value": {"en": "Note", "ru": "Заметка"},
+                    "reference": {"act": "Presidential Decree No. 702 of 19 August 2024"},
+                }
+            ],
+        }
+
+    edit_yaml(directory / "parameters.yaml", change)
+    assert_fails(directory, "parameters.yaml", "visa_note.values[0].value", "has no text for de")
+
+
+def test_an_unknown_rule_set(tmp_path: Path) -> None:
+    directory = copy_programme(tmp_path)
+    edit_text(
+        directory / "programme.yaml",
+        "eligibility: designated-states",
+        "eligibility: designated-countries",
+    )
+    assert_fails(directory, "programme.yaml", "eligibility", "'designated-countries'")
+
+
+@pytest.mark.parametrize(
+    ("programme_id", "parameter", "rule_set"),
+    [
+        ("shared-values", "dual_nationality_qualifies", "designated-states"),
+        ("shared-values", "designated_states", "designated-states"),
+        ("people-in-spirit", "qualifying_states", "persecution"),
+        ("persons-of-interest", "commission_review_required", "open-to-foreigners"),
+    ],
+)
+def test_a_missing_required_parameter(
+    tmp_path: Path, programme_id: str, parameter: str, rule_set: str
+) -> None:
+    directory = copy_programme(tmp_path, programme_id)
+
+    def change(data: Any) -> None:
+        del data[parameter]
+
+    edit_yaml(directory / "parameters.yaml", change)
+    assert_fails(directory, "parameters.yaml", parameter, f"required by {rule_set}")
+
+
+@pytest.mark.parametrize("filename", ["parameters.yaml", "programme.yaml"])
+def test_a_yaml_syntax_error(tmp_path: Path, filename: str) -> None:
+    directory = copy_programme(tmp_path)
+    with (directory / filename).open("a", encoding="utf-8") as file:
+        file.write("\nbroken: [unclosed, list\n")
+    assert_fails(directory, filename, "(file)", "not valid YAML")
+
+
+def test_a_missing_file(tmp_path: Path) -> None:
+    directory = copy_programme(tmp_path)
+    (directory / "parameters.yaml").unlink()
+    assert_fails(directory, "parameters.yaml", "(file)", "cannot be read")
+
+
+def test_an_id_that_is_not_the_folder_name(tmp_path: Path) -> None:
+    directory = copy_programme(tmp_path)
+    edit_text(directory / "programme.yaml", "id: shared-values", "id: shared-value")
+    assert_fails(directory, "programme.yaml", "id", "folder name")
+
+
+def test_an_unknown_status(tmp_path: Path) -> None:
+    directory = copy_programme(tmp_path)
+    edit_text(directory / "programme.yaml", "status: in_force", "status: enacted")
+    assert_fails(directory, "programme.yaml", "status", "'enacted'")
+
+
+def test_an_unknown_stage_kind(tmp_path: Path) -> None:
+    directory = copy_programme(tmp_path)
+    edit_text(directory / "programme.yaml", "kind: decision", "kind: ruling")
+    assert_fails(directory, "programme.yaml", "stages[0].kind", "must be one of")
+
+
+def test_a_boolean_that_is_not_a_boolean(tmp_path: Path) -> None:
+    directory = copy_programme(tmp_path)
+    edit_text(directory / "parameters.yaml", "value: true", 'value: "yes"')
+    assert_fails(directory, "parameters.yaml", "applications_open.values[0].value", "true or false")
+
+
+def test_a_money_value_without_a_currency(tmp_path: Path) -> None:
+    directory = copy_programme(tmp_path)
+    edit_text(
+        directory / "parameters.yaml",
+        "{amount: 1600, currency: RUB}",
+        "{amount: 1600}",
+    )
+    assert_fails(
+        directory, "parameters.yaml", "trp_state_fee.values[0].value.currency", "is missing"
+    )
+
+
+def test_an_unknown_field_in_a_reference(tmp_path: Path) -> None:
+    directory = copy_programme(tmp_path)
+
+    def change(data: Any) -> None:
+        data["visa_entries"]["values"][0]["reference"]["paragraph"] = "1"
+
+    edit_yaml(directory / "parameters.yaml", change)
+    assert_fails(directory, "parameters.yaml", "visa_entries.values[0].reference", "unknown fields")
