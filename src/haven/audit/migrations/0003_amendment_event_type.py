@@ -4,15 +4,37 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0002_refuse_update_and_delete'),
+        ("audit", "0002_refuse_update_and_delete"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='auditevent',
-            name='event_type',
-            field=models.CharField(choices=[('LOGIN_SUCCEEDED', 'Signed in'), ('LOGIN_FAILED', 'Sign-in failed'), ('LOGGED_OUT', 'Signed out'), ('SESSION_EXPIRED', 'Session expired'), ('ACCOUNT_LOCKED_OUT', 'Locked out after failed sign-ins'), ('ACCOUNT_CREATED', 'Account created'), ('EMAIL_VERIFIED', 'Email address verified'), ('PASSWORD_CHANGED', 'Password changed'), ('PASSWORD_RESET', 'Password reset'), ('MFA_ENROLLED', 'Two-factor authentication set up'), ('MFA_REMOVED', 'Two-factor authentication removed'), ('MFA_RECOVERY_CODES_REGENERATED', 'Recovery codes regenerated'), ('MFA_CODE_ACCEPTED', 'Second factor accepted'), ('MFA_CODE_REJECTED', 'Second factor rejected'), ('ROLE_GRANTED', 'Role granted'), ('ROLE_REVOKED', 'Role revoked'), ('AUDIT_TRAIL_VIEWED', 'Audit trail viewed'), ('AMENDMENT_RECORDED', 'Programme amendment recorded')], max_length=64, verbose_name='event'),
+            model_name="auditevent",
+            name="event_type",
+            field=models.CharField(
+                choices=[
+                    ("LOGIN_SUCCEEDED", "Signed in"),
+                    ("LOGIN_FAILED", "Sign-in failed"),
+                    ("LOGGED_OUT", "Signed out"),
+                    ("SESSION_EXPIRED", "Session expired"),
+                    ("ACCOUNT_LOCKED_OUT", "Locked out after failed sign-ins"),
+                    ("ACCOUNT_CREATED", "Account created"),
+                    ("EMAIL_VERIFIED", "Email address verified"),
+                    ("PASSWORD_CHANGED", "Password changed"),
+                    ("PASSWORD_RESET", "Password reset"),
+                    ("MFA_ENROLLED", "Two-factor authentication set up"),
+                    ("MFA_REMOVED", "Two-factor authentication removed"),
+                    ("MFA_RECOVERY_CODES_REGENERATED", "Recovery codes regenerated"),
+                    ("MFA_CODE_ACCEPTED", "Second factor accepted"),
+                    ("MFA_CODE_REJECTED", "Second factor rejected"),
+                    ("ROLE_GRANTED", "Role granted"),
+                    ("ROLE_REVOKED", "Role revoked"),
+                    ("AUDIT_TRAIL_VIEWED", "Audit trail viewed"),
+                    ("AMENDMENT_RECORDED", "Programme amendment recorded"),
+                ],
+                max_length=64,
+                verbose_name="event",
+            ),
         ),
     ]
