@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "haven.accounts",
     "haven.audit",
     "haven.rules",
+    "haven.people",
     "haven.web",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -149,6 +150,12 @@ CACHES = {
         "LOCATION": "haven_cache",
     }
 }
+
+# The public JSON API (django-ninja): requests per client address to the eligibility
+# endpoint, e.g. "60/min"; counted in the cache above. Behind a TLS-terminating proxy
+# the client address is the last one the proxy added to X-Forwarded-For.
+HAVEN_API_ELIGIBILITY_RATE = env.str("HAVEN_API_ELIGIBILITY_RATE", default="60/min")
+NINJA_NUM_PROXIES = 1 if env.bool("HAVEN_BEHIND_PROXY", False) else 0
 
 # Accounts
 AUTH_USER_MODEL = "accounts.User"
