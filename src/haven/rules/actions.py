@@ -10,10 +10,10 @@ from django.utils import timezone
 from haven.accounts.models import User
 from haven.audit.actions import audit_record
 from haven.audit.models import EventType
-from haven.rules.amendments import AmendmentSpec, Operation, amended_value
+from haven.rules.amendments import AmendmentSpec, Operation
 from haven.rules.models import Amendment
 from haven.rules.references import LegalReference
-from haven.rules.selectors import programme_get
+from haven.rules.selectors import amendment_check
 
 
 def amendment_record(
@@ -33,7 +33,8 @@ def amendment_record(
 
     For policy administrators (the view checks ``accounts.manage_programmes``).
     Raises ``AmendmentError`` when it cannot apply (already listed, not listed,
-    not a state); nothing is written then. Audited in the same transaction.
+    not a state, or in conflict with an amendment recorded for a later date);
+    nothing is written then. Audited in the same transaction.
     """
     spec = AmendmentSpec(
         parameter=parameter,
@@ -43,8 +44,7 @@ def amendment_record(
         reference=LegalReference(act=act, date=act_date, article=article or None, url=url or None),
     )
     with transaction.atomic():
-        programme = programme_get(programme_id)
-        new_value = amended_value(programme, spec)  # raises before anything is written
+        new_value = amendment_check(programme_id, spec).after  # raises before anything is written
         amendment = Amendment.objects.create(
             programme=programme_id,
             parameter=parameter,

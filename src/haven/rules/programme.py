@@ -50,6 +50,11 @@ class Programme:
     def value(self, name: str, on_date: date) -> ParameterValue | None:
         return self.parameters[name].at(on_date)
 
+    def optional_value(self, name: str, on_date: date) -> ParameterValue | None:
+        """Like ``value``, for parameters only some programmes define."""
+        parameter = self.parameters.get(name)
+        return parameter.at(on_date) if parameter else None
+
     def with_parameter_value(self, name: str, new: ParameterValue) -> Programme:
         parameters = dict(self.parameters)
         parameters[name] = parameters[name].with_value(new)

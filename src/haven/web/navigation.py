@@ -17,12 +17,12 @@ class Area:
 
 
 AREAS: dict[Role, Area] = {
-    Role.APPLICANT: Area("web:applications", _("My applications")),
+    Role.APPLICANT: Area("cases:list", _("My applications")),
     Role.CONSULAR_OFFICER: Area("web:work_visas", _("Visa applications")),
     Role.MIGRATION_OFFICER: Area("web:work_permits", _("Residence permit applications")),
     Role.COMMISSION_MEMBER: Area("web:work_commission", _("Commission")),
     Role.COMMISSION_SECRETARY: Area("web:work_commission", _("Commission")),
-    Role.POLICY_ADMIN: Area("web:work_programmes", _("Programmes")),
+    Role.POLICY_ADMIN: Area("rules:work_programmes", _("Programmes")),
     Role.ANALYST: Area("web:work_statistics", _("Statistics")),
     Role.AUDITOR: Area("audit:trail", _("Audit trail")),
 }

@@ -23,11 +23,6 @@ def health(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"status": "ok"})
 
 
-@require_permission("accounts.apply_to_programmes")
-def applications(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/applications.html")
-
-
 @require_permission("accounts.work_consular_queue")
 def work_visas(request: HttpRequest) -> HttpResponse:
     return render(request, "web/work_visas.html")
@@ -41,11 +36,6 @@ def work_permits(request: HttpRequest) -> HttpResponse:
 @require_permission("accounts.review_commission_cases")
 def work_commission(request: HttpRequest) -> HttpResponse:
     return render(request, "web/work_commission.html")
-
-
-@require_permission("accounts.manage_programmes")
-def work_programmes(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/work_programmes.html")
 
 
 @require_permission("accounts.view_statistics")
