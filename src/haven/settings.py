@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "haven.audit",
     "haven.rules",
     "haven.people",
+    "haven.cases",
+    "haven.documents",
     "haven.web",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -278,6 +280,17 @@ MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 # Served by WhiteNoise: from the finders in demo and test, from STATIC_ROOT
 # (after `haven collectstatic`) in production.
 WHITENOISE_USE_FINDERS = not PRODUCTION
+# Uploaded documents (haven.documents): each file is checked by its content, never its name.
+HAVEN_UPLOAD_MAX_BYTES = env.int("HAVEN_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+HAVEN_UPLOAD_MAX_PIXELS = env.int("HAVEN_UPLOAD_MAX_PIXELS", default=40_000_000)
+HAVEN_UPLOAD_MAX_PDF_PAGES = env.int("HAVEN_UPLOAD_MAX_PDF_PAGES", default=20)
+# Uploads above 2.5 MiB are spooled to a temporary file, not held in memory; other form
+# fields together stay small. The front proxy should refuse bodies much larger than
+# HAVEN_UPLOAD_MAX_BYTES (e.g. nginx client_max_body_size 12m), since Django does not.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -304,6 +317,13 @@ EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
+# The address applicants reach Haven at, for links in emails and QR codes.
+HAVEN_PUBLIC_URL = env.str(
+    "HAVEN_PUBLIC_URL",
+    default=f"https://{ALLOWED_HOSTS[0]}"
+    if PRODUCTION and ALLOWED_HOSTS
+    else "http://127.0.0.1:8000",
+)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Haven <no-reply@haven.invalid>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -20,6 +20,7 @@ OK = "ok"  # 2xx
 LOGIN = "login"  # redirect to the sign-in page
 DENIED = "denied"  # 403 or 404
 REDIRECT = "redirect"  # any other redirect
+METHOD_NOT_ALLOWED = "405"  # a POST-only endpoint answering the matrix's GET
 ANONYMOUS = "anonymous"
 ACTORS = [ANONYMOUS, *(role.value for role in Role)]
 STAFF = [role.value for role in Role if role != Role.APPLICANT]
@@ -46,12 +47,43 @@ MATRIX: dict[str, dict[str, str]] = {
     "web:home": everyone(OK),
     "web:health": everyone(OK),
     "set_language": everyone(REDIRECT),  # GET changes nothing and goes back
+    # Programmes: the law is public.
+    "rules:programme_list": everyone(OK),
+    "rules:programme_detail": everyone(OK),
+    "rules:programme_check": everyone(OK),
+    "rules:parameter_history": everyone(OK),
+    # The JSON API (django-ninja): public and read-only, no session needed.
+    "api:openapi-json": everyone(OK),
+    "api:eligibility": everyone(METHOD_NOT_ALLOWED),  # POST only
+    "api:api-root": everyone(DENIED),  # ninja's placeholder: 404, the docs page is off
     # Each role's own area.
-    "web:applications": only(Role.APPLICANT),
+    # The applicant's journey. A case id that is not the visitor's own answers 404,
+    # exactly as one that does not exist (tests/cases/test_permissions.py checks owners).
+    # A document id that is nobody's answers 404 to everyone signed in
+    # (tests/documents/test_permissions.py checks owners and officials).
+    "documents:download": signed_in(DENIED),
+    "cases:list": only(Role.APPLICANT),
+    "cases:start": only(Role.APPLICANT),
+    **{
+        f"cases:{name}": {**only(Role.APPLICANT), Role.APPLICANT.value: DENIED}
+        for name in (
+            "detail",
+            "about_you",
+            "passport",
+            "declaration",
+            "documents",
+            "check",
+            "submitted",
+            "status",
+            "withdraw",
+        )
+    },
     "web:work_visas": only(Role.CONSULAR_OFFICER),
     "web:work_permits": only(Role.MIGRATION_OFFICER),
     "web:work_commission": only(Role.COMMISSION_MEMBER, Role.COMMISSION_SECRETARY),
-    "web:work_programmes": only(Role.POLICY_ADMIN),
+    "rules:work_programmes": only(Role.POLICY_ADMIN),
+    "rules:work_programme": only(Role.POLICY_ADMIN),
+    "rules:amendment_new": only(Role.POLICY_ADMIN),
     "web:work_statistics": only(Role.ANALYST),
     "audit:trail": only(Role.AUDITOR),
     "accounts:home": signed_in(REDIRECT),
@@ -85,9 +117,31 @@ MATRIX: dict[str, dict[str, str]] = {
     "mfa_download_recovery_codes": signed_in(DENIED),
 }
 
+SOMEONE_ELSES_CASE = {"public_id": "5f0c6b8e-2d7a-4c1e-9b3f-0a1b2c3d4e5f"}
 SAMPLE_KWARGS: dict[str, dict[str, str]] = {
+    "cases:start": {"programme_id": "shared-values"},
+    "documents:download": {"public_id": "6f1c3c0e-5b7a-4c55-9d7e-000000000000"},
+    **{
+        f"cases:{name}": SOMEONE_ELSES_CASE
+        for name in (
+            "detail",
+            "about_you",
+            "passport",
+            "declaration",
+            "documents",
+            "check",
+            "submitted",
+            "status",
+            "withdraw",
+        )
+    },
     "account_confirm_email": {"key": "MQ:1t0000:unknownkey"},
     "account_reset_password_from_key": {"uidb36": "zz", "key": "set-password"},
+    "rules:programme_detail": {"programme_id": "shared-values"},
+    "rules:programme_check": {"programme_id": "shared-values"},
+    "rules:parameter_history": {"programme_id": "shared-values", "name": "designated_states"},
+    "rules:work_programme": {"programme_id": "shared-values"},
+    "rules:amendment_new": {"programme_id": "shared-values"},
 }
 
 
@@ -121,6 +175,8 @@ def outcome_of(response) -> str:
         return REDIRECT
     if response.status_code in (403, 404):
         return DENIED
+    if response.status_code == 405:
+        return METHOD_NOT_ALLOWED
     return f"status {response.status_code}"
 
 

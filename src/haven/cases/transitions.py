@@ -1,0 +1,114 @@
+"""Which action is allowed from which status: data, not code.
+
+A programme's stages each have a kind (``decision``, ``event``, ``commission``,
+``external_check``). Each kind has a table of its states and, for each state,
+the actions allowed and where they lead. A case's status is the stage id and
+the state (``visa_in_review``); ``draft`` and ``withdrawn`` belong to no stage.
+Only the action functions in ``haven.cases.actions`` change a status, and
+each looks its move up here first.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from haven.rules.programme import Programme
+
+DRAFT = "draft"
+WITHDRAWN = "withdrawn"
+
+
+class Action(enum.StrEnum):
+    SUBMIT = "submit"
+    WITHDRAW = "withdraw"
+    START_REVIEW = "start_review"
+    REQUEST_INFORMATION = "request_information"
+    ANSWER_INFORMATION = "answer_information"
+    APPROVE = "approve"
+    REFUSE = "refuse"
+
+
+class StageState(enum.StrEnum):
+    SUBMITTED = "submitted"
+    IN_REVIEW = "in_review"
+    INFO_REQUESTED = "info_requested"
+    GRANTED = "granted"
+    REFUSED = "refused"
+
+
+@dataclass(frozen=True)
+class Move:
+    action: Action
+    to_state: str  # a state of the same stage, or WITHDRAWN
+
+
+# The decision kind: an authority reviews, may ask for information, then decides.
+DECISION: dict[str, tuple[Move, ...]] = {
+    StageState.SUBMITTED: (
+        Move(Action.START_REVIEW, StageState.IN_REVIEW),
+        Move(Action.WITHDRAW, WITHDRAWN),
+    ),
+    StageState.IN_REVIEW: (
+        Move(Action.REQUEST_INFORMATION, StageState.INFO_REQUESTED),
+        Move(Action.APPROVE, StageState.GRANTED),
+        Move(Action.REFUSE, StageState.REFUSED),
+        Move(Action.WITHDRAW, WITHDRAWN),
+    ),
+    StageState.INFO_REQUESTED: (
+        Move(Action.ANSWER_INFORMATION, StageState.IN_REVIEW),
+        Move(Action.WITHDRAW, WITHDRAWN),
+    ),
+    StageState.GRANTED: (),
+    StageState.REFUSED: (),
+}
+
+STAGE_KINDS: dict[str, dict[str, tuple[Move, ...]]] = {"decision": DECISION}
+
+# Statuses outside any stage.
+DRAFT_MOVES: tuple[Move, ...] = (Move(Action.SUBMIT, StageState.SUBMITTED),)
+
+
+def status_of(stage: str, state: str) -> str:
+    return WITHDRAWN if state == WITHDRAWN else f"{stage}_{state}"
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: Action
+    from_status: str
+    to_status: str
+    to_stage: str
+
+
+def programme_table(programme: Programme) -> dict[str, dict[Action, Transition]]:
+    """Every status of the programme with the actions allowed from it and where they lead."""
+    first = programme.stages[0].id
+    table: dict[str, dict[Action, Transition]] = {
+        DRAFT: {
+            move.action: Transition(move.action, DRAFT, status_of(first, move.to_state), first)
+            for move in DRAFT_MOVES
+        },
+        WITHDRAWN: {},
+    }
+    for stage in programme.stages:
+        kind = STAGE_KINDS.get(stage.kind)
+        if kind is None:
+            continue  # stage kinds whose casework is not built yet have no statuses
+        for state, moves in kind.items():
+            status = status_of(stage.id, state)
+            table[status] = {
+                move.action: Transition(
+                    move.action, status, status_of(stage.id, move.to_state), stage.id
+                )
+                for move in moves
+            }
+    return table
+
+
+def allowed_actions(programme: Programme, status: str) -> tuple[Action, ...]:
+    return tuple(programme_table(programme).get(status, {}))
+
+
+def transition(programme: Programme, status: str, action: Action) -> Transition | None:
+    return programme_table(programme).get(status, {}).get(action)

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from haven.cases import views
+
+app_name = "cases"
+urlpatterns = [
+    path("", views.application_list, name="list"),
+    path("start/<slug:programme_id>/", views.application_start, name="start"),
+    path("<uuid:public_id>/", views.application_detail, name="detail"),
+    path("<uuid:public_id>/about-you/", views.application_about_you, name="about_you"),
+    path("<uuid:public_id>/passport/", views.application_passport, name="passport"),
+    path("<uuid:public_id>/declaration/", views.application_declaration, name="declaration"),
+    path("<uuid:public_id>/documents/", views.application_documents, name="documents"),
+    path("<uuid:public_id>/check/", views.application_check, name="check"),
+    path("<uuid:public_id>/submitted/", views.application_submitted, name="submitted"),
+    path("<uuid:public_id>/status/", views.application_status, name="status"),
+    path("<uuid:public_id>/withdraw/", views.application_withdraw, name="withdraw"),
+]

@@ -1,0 +1,386 @@
+"""The applicant's pages: start, the task list and its sections, check and submit, status.
+
+Views parse input, call one selector or action, and render.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from haven.accounts.access import require_permission
+from haven.cases import actions
+from haven.cases.completeness import Section, missing_items, required_documents
+from haven.cases.errors import CaseError, CaseErrorCode
+from haven.cases.forms import AboutYouForm, DeclarationForm, PassportForm
+from haven.cases.models import Case
+from haven.cases.presentation import (
+    authority_label,
+    started_sections,
+    status_label,
+    task_list,
+)
+from haven.cases.selectors import access_case, case_list_for_applicant
+from haven.cases.transitions import DRAFT, Action, allowed_actions
+from haven.cases.vocabulary import document_help, document_label
+from haven.people.models import Passport, Person
+from haven.rules.selectors import ProgrammeNotFound, programme_get
+
+APPLY = "accounts.apply_to_programmes"
+
+
+def _language() -> str:
+    return (translation.get_language() or "en")[:2]
+
+
+def _parts(case: Case) -> tuple[Person, Passport]:
+    person = Person.objects.select_related("passport").get(case=case, role=Person.Role.APPLICANT)
+    return person, person.passport
+
+
+def _uploaded_kinds(case: Case) -> set[str]:
+    from haven.documents.selectors import uploaded_kinds
+
+    return uploaded_kinds(case)
+
+
+def _draft(request: HttpRequest, public_id: uuid.UUID) -> Case:
+    case = access_case(request.user, public_id)
+    if case.status != DRAFT:
+        raise Http404
+    return case
+
+
+@require_permission(APPLY)
+def application_list(request: HttpRequest) -> HttpResponse:
+    language = _language()
+    rows = []
+    for case in case_list_for_applicant(request.user):
+        programme = programme_get(case.programme)
+        rows.append(
+            {
+                "case": case,
+                "programme": programme.localised(programme.title, language),
+                "status": status_label(programme, case, language),
+            }
+        )
+    return render(request, "cases/list.html", {"rows": rows})
+
+
+@require_permission(APPLY)
+def application_start(request: HttpRequest, programme_id: str) -> HttpResponse:
+    try:
+        programme = programme_get(programme_id)
+    except ProgrammeNotFound:
+        raise Http404 from None
+    language = _language()
+    error = None
+    if request.method == "POST":
+        try:
+            case = actions.case_start(applicant=request.user, programme_id=programme.id)  # type: ignore[arg-type]
+        except CaseError as failure:
+            error = failure.message
+        else:
+            return redirect("cases:detail", case.public_id)
+    today = timezone.localdate()
+    return render(
+        request,
+        "cases/start.html",
+        {
+            "programme": programme,
+            "title": programme.localised(programme.title, language),
+            "open": actions.can_start(programme, today),
+            "documents": [
+                (document_label(kind), document_help(kind))
+                for kind in required_documents(programme, programme.stages[0].id, today)
+            ],
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+@require_permission(APPLY)
+def application_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    case = access_case(request.user, public_id)
+    if case.status != DRAFT:
+        return redirect("cases:status", case.public_id)
+    programme = programme_get(case.programme)
+    person, passport = _parts(case)
+    missing = missing_items(
+        case, programme, person, passport, _uploaded_kinds(case), timezone.localdate()
+    )
+    language = _language()
+    return render(
+        request,
+        "cases/task_list.html",
+        {
+            "case": case,
+            "title": programme.localised(programme.title, language),
+            "stage": programme.localised(programme.stage(case.stage).title, language),
+            "tasks": task_list(missing, started_sections(person, passport, case)),
+            "complete": not missing,
+        },
+    )
+
+
+@require_permission(APPLY)
+def application_about_you(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    case = _draft(request, public_id)
+    person, _passport = _parts(case)
+    form = AboutYouForm(
+        request.POST or None, initial=AboutYouForm.initial_from(person), language=_language()
+    )
+    if request.method == "POST" and form.is_valid():
+        actions.case_update_person(actor=request.user, case=case, data=form.values())  # type: ignore[arg-type]
+        return redirect("cases:passport", case.public_id)
+    return render(request, "cases/about_you.html", {"case": case, "form": form})
+
+
+@require_permission(APPLY)
+def application_passport(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    case = _draft(request, public_id)
+    person, passport = _parts(case)
+    fill = request.POST.get("action") == "fill"
+    initial = {name: getattr(passport, name) for name in actions.PASSPORT_FIELDS}
+    form = PassportForm(
+        request.POST or None, initial=initial, language=_language(), person=person, fill=fill
+    )
+    if request.method == "POST" and form.is_valid():
+        if fill:
+            # Show what the zone says, for the applicant to check before saving.
+            form = PassportForm(
+                initial=form.cleaned_data, language=_language(), person=person
+            )
+            messages.success(
+                request,
+                _("We filled in the passport details from the machine-readable zone. Check them and save."),
+            )
+        else:
+            actions.case_update_passport(actor=request.user, case=case, data=form.cleaned_data)  # type: ignore[arg-type]
+            return redirect("cases:declaration", case.public_id)
+    return render(request, "cases/passport.html", {"case": case, "form": form})
+
+
+@require_permission(APPLY)
+def application_declaration(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    case = _draft(request, public_id)
+    person, _passport = _parts(case)
+    programme = programme_get(case.programme)
+    text = programme.value("declaration_text", timezone.localdate())
+    if text is None:
+        raise Http404
+    language = _language()
+    signed = getattr(case, "declaration", None)
+    initial = {"full_name": signed.full_name, "statement": signed.statement} if signed else {}
+    form = DeclarationForm(request.POST or None, initial=initial, person=person)
+    if request.method == "POST" and form.is_valid():
+        actions.case_sign_declaration(
+            actor=request.user,  # type: ignore[arg-type]
+            case=case,
+            full_name=form.cleaned_data["full_name"],
+            statement=form.cleaned_data["statement"],
+            language=language,
+        )
+        return redirect("cases:documents", case.public_id)
+    return render(
+        request,
+        "cases/declaration.html",
+        {
+            "case": case,
+            "form": form,
+            "text": text.value.get(language) or text.value["en"],
+            "binding_text": text.value["ru"],
+            "show_binding": language != "ru",
+            "reference": text.reference,
+        },
+    )
+
+
+@require_permission(APPLY)
+def application_documents(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """Upload each document the programme's checklist names; receipts stay visible."""
+    from haven.documents.actions import document_remove, document_upload
+    from haven.documents.forms import DocumentUploadForm
+    from haven.documents.selectors import document_list_for_case
+    from haven.documents.validation import UploadRefused
+
+    case = _draft(request, public_id)
+    programme = programme_get(case.programme)
+    kinds = required_documents(programme, case.stage, timezone.localdate())
+    failed_kind, failed_form = None, None
+    if request.method == "POST":
+        if "remove" in request.POST:
+            document = next(
+                (d for d in document_list_for_case(case) if str(d.public_id) == request.POST["remove"]),
+                None,
+            )
+            if document is None:
+                raise Http404
+            document_remove(actor=request.user, document=document)  # type: ignore[arg-type]
+            return redirect("cases:documents", case.public_id)
+        kind = request.POST.get("kind", "")
+        if kind not in kinds:
+            raise Http404
+        form = DocumentUploadForm(request.POST, request.FILES, prefix=kind)
+        if form.is_valid():
+            try:
+                document_upload(
+                    actor=request.user,  # type: ignore[arg-type]
+                    case=case,
+                    kind=kind,
+                    uploaded_file=form.cleaned_data["file"],
+                    allowed_kinds=kinds,
+                )
+            except UploadRefused as refusal:
+                form.add_error("file", refusal.message)
+            else:
+                messages.success(request, _("We received your file. Its receipt is below."))
+                return redirect("cases:documents", case.public_id)
+        failed_kind, failed_form = kind, form
+    documents = document_list_for_case(case)
+    sections = [
+        {
+            "kind": kind,
+            "label": document_label(kind),
+            "help": document_help(kind),
+            "documents": [d for d in documents if d.kind == kind],
+            "form": failed_form
+            if kind == failed_kind
+            else DocumentUploadForm(prefix=kind),
+        }
+        for kind in kinds
+    ]
+    return render(
+        request,
+        "cases/documents.html",
+        {"case": case, "sections": sections, "has_errors": failed_form is not None},
+        status=400 if failed_form is not None else 200,
+    )
+
+
+@require_permission(APPLY)
+def application_check(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    case = access_case(request.user, public_id)
+    if case.status != DRAFT:
+        return redirect("cases:submitted", case.public_id)
+    programme = programme_get(case.programme)
+    person, passport = _parts(case)
+    today = timezone.localdate()
+    error = None
+    if request.method == "POST":
+        try:
+            submitted = actions.case_submit(actor=request.user, case=case)  # type: ignore[arg-type]
+        except CaseError as failure:
+            error = failure.message if failure.code != CaseErrorCode.INCOMPLETE else None
+        else:
+            return redirect("cases:submitted", submitted.public_id)
+    missing = missing_items(case, programme, person, passport, _uploaded_kinds(case), today)
+    from haven.rules.evaluate import Facts, evaluate
+
+    language = _language()
+    advice = None
+    if person.citizenships:
+        result = evaluate(
+            programme, Facts.from_codes(person.citizenships, person.residence or None), today, case.stage
+        )
+        advice = {
+            "outcome": result.outcome.value,
+            "reasons": [r.message(language) for r in result.reasons],
+        }
+    return render(
+        request,
+        "cases/check.html",
+        {
+            "case": case,
+            "person": person,
+            "passport": passport,
+            "missing": missing,
+            "advice": advice,
+            "error": error,
+            "declaration": getattr(case, "declaration", None),
+            "documents": _documents(case),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _documents(case: Case) -> list[Any]:
+    from haven.documents.selectors import document_list_for_case
+
+    return list(document_list_for_case(case))
+
+
+@require_permission(APPLY)
+def application_submitted(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    case = access_case(request.user, public_id)
+    if case.status == DRAFT:
+        return redirect("cases:detail", case.public_id)
+    programme = programme_get(case.programme)
+    stage = programme.stage(case.stage)
+    return render(
+        request,
+        "cases/submitted.html",
+        {
+            "case": case,
+            "authority": authority_label(stage.authority),
+            "email": request.user.email,  # type: ignore[union-attr]
+        },
+    )
+
+
+@require_permission(APPLY)
+def application_status(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    case = access_case(request.user, public_id)
+    if case.status == DRAFT:
+        return redirect("cases:detail", case.public_id)
+    programme = programme_get(case.programme)
+    language = _language()
+    stage = programme.stage(case.stage)
+    today = timezone.localdate()
+    return render(
+        request,
+        "cases/status.html",
+        {
+            "case": case,
+            "title": programme.localised(programme.title, language),
+            "status": status_label(programme, case, language),
+            "stage": programme.localised(stage.title, language),
+            "authority": authority_label(stage.authority),
+            "events": case.events.filter(visible_to_applicant=True),
+            "overdue": bool(case.deadline and case.deadline < today),
+            "can_withdraw": Action.WITHDRAW in allowed_actions(programme, case.status),
+            "documents": _documents(case),
+        },
+    )
+
+
+@require_permission(APPLY)
+def application_withdraw(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    case = access_case(request.user, public_id)
+    programme = programme_get(case.programme)
+    if Action.WITHDRAW not in allowed_actions(programme, case.status):
+        raise Http404
+    if request.method == "POST":
+        try:
+            actions.case_withdraw(actor=request.user, case=case)  # type: ignore[arg-type]
+        except CaseError as failure:
+            messages.error(request, failure.message)
+        else:
+            messages.success(request, _("Your application has been withdrawn."))
+        return redirect("cases:status", case.public_id)
+    return render(request, "cases/withdraw.html", {"case": case})
+
+
+SECTION_VIEWS = {
+    Section.ABOUT_YOU: "cases:about_you",
+    Section.PASSPORT: "cases:passport",
+    Section.DECLARATION: "cases:declaration",
+    Section.DOCUMENTS: "cases:documents",
+}
