@@ -88,10 +88,17 @@ def programme_check(request: HttpRequest, programme_id: str) -> HttpResponse:
             form.add_input_error(error)
         else:
             result = check_result(programme, evaluation, language)
+    from haven.cases.actions import can_start
+
     return render(
         request,
         "rules/programme_check.html",
-        {"programme": programme_header(programme, language), "form": form, "result": result},
+        {
+            "programme": programme_header(programme, language),
+            "form": form,
+            "result": result,
+            "can_apply": can_start(programme, timezone.localdate()),
+        },
     )
 
 
