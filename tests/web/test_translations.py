@@ -211,10 +211,12 @@ def source_messages() -> set[str]:
             source = templatize(path.read_text(encoding="utf-8"), origin=str(path)).encode()
         else:
             continue
-        for _line, _function, message, _comments in extract_python(
+        for _line, function, message, _comments in extract_python(
             io.BytesIO(source), keywords, [], {}
         ):
             texts = list(message) if isinstance(message, (tuple, list)) else [message]
+            if str(function).startswith(("pgettext", "npgettext")):
+                texts = texts[1:]  # the first argument is the context, not a message
             found.update(text for text in texts if isinstance(text, str) and text)
     return found
 

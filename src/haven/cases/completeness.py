@@ -6,6 +6,7 @@ import enum
 from dataclasses import dataclass
 from datetime import date
 
+from django.utils import formats
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -75,7 +76,7 @@ def passport_validity_problem(
                 "Your passport expires too soon: it must be valid until at least %(date)s. "
                 "Apply with a passport that is valid for longer."
             )
-            % {"date": add_duration(on_date, minimum.value).isoformat()}
+            % {"date": formats.date_format(add_duration(on_date, minimum.value), "DATE_FORMAT")}
         )
     return None
 

@@ -151,6 +151,28 @@ class AboutYouForm(forms.Form):
         return data
 
 
+MRZ_FIELD_NAMES = {
+    "document_number": _("passport number"),
+    "issuing_state": _("issuing state"),
+    "nationality": _("nationality"),
+    "surname": _("surname"),
+    "given_names": _("given names"),
+    "birth_date": _("date of birth"),
+    "sex": _("sex"),
+    "expiry_date": _("date of expiry"),
+    "optional_data": _("personal number"),
+    "composite": _("final check digit"),
+    "line1": _("first line"),
+    "line2": _("second line"),
+    "document_code": _("document type"),
+}
+
+
+def _field_names(fields: Any) -> str:
+    names = {str(MRZ_FIELD_NAMES.get(field, _("a character"))) for field in fields}
+    return ", ".join(sorted(names))
+
+
 class PassportForm(forms.Form):
     mrz_line1 = forms.CharField(
         label=_("First line of the machine-readable zone"),
@@ -220,7 +242,7 @@ class PassportForm(forms.Form):
                 _(
                     "The machine-readable zone has a mistake (%(fields)s). Check every character against your passport."
                 )
-                % {"fields": ", ".join(sorted({e.field for e in result.errors}))},
+                % {"fields": _field_names(e.field for e in result.errors)},
             )
             return
         fields = result.fields
@@ -250,7 +272,7 @@ class PassportForm(forms.Form):
                 _(
                     "The machine-readable zone does not match what you typed: %(fields)s. Check both."
                 )
-                % {"fields": ", ".join(sorted({p.field for p in problems}))},
+                % {"fields": _field_names(p.field for p in problems)},
             )
 
 

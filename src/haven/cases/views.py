@@ -30,6 +30,7 @@ from haven.cases.selectors import access_case, case_list_for_applicant
 from haven.cases.transitions import DRAFT, Action, allowed_actions
 from haven.cases.vocabulary import document_help, document_label
 from haven.people.models import Passport, Person
+from haven.rules.programme import Programme
 from haven.rules.selectors import ProgrammeNotFound, programme_get
 
 APPLY = "accounts.apply_to_programmes"
@@ -73,6 +74,15 @@ def application_list(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/list.html", {"rows": rows})
 
 
+def _duration_text(programme: Programme, value: Any) -> str:
+    if value is None:
+        return ""
+    from haven.rules.display import show_value
+    from haven.rules.parameters import ParameterType
+
+    return show_value(programme, ParameterType.DURATION, value.value, _language()).text
+
+
 @require_permission(APPLY)
 def application_start(request: HttpRequest, programme_id: str) -> HttpResponse:
     try:
@@ -96,6 +106,9 @@ def application_start(request: HttpRequest, programme_id: str) -> HttpResponse:
             "programme": programme,
             "title": programme.localised(programme.title, language),
             "open": actions.can_start(programme, today),
+            "passport_validity": _duration_text(
+                programme, programme.optional_value("passport_minimum_validity", today)
+            ),
             "documents": [
                 (document_label(kind), document_help(kind))
                 for kind in required_documents(programme, programme.stages[0].id, today)
@@ -155,12 +168,12 @@ def application_passport(request: HttpRequest, public_id: uuid.UUID) -> HttpResp
     if request.method == "POST" and form.is_valid():
         if fill:
             # Show what the zone says, for the applicant to check before saving.
-            form = PassportForm(
-                initial=form.cleaned_data, language=_language(), person=person
-            )
+            form = PassportForm(initial=form.cleaned_data, language=_language(), person=person)
             messages.success(
                 request,
-                _("We filled in the passport details from the machine-readable zone. Check them and save."),
+                _(
+                    "We filled in the passport details from the machine-readable zone. Check them and save."
+                ),
             )
         else:
             actions.case_update_passport(actor=request.user, case=case, data=form.cleaned_data)  # type: ignore[arg-type]
@@ -218,7 +231,11 @@ def application_documents(request: HttpRequest, public_id: uuid.UUID) -> HttpRes
     if request.method == "POST":
         if "remove" in request.POST:
             document = next(
-                (d for d in document_list_for_case(case) if str(d.public_id) == request.POST["remove"]),
+                (
+                    d
+                    for d in document_list_for_case(case)
+                    if str(d.public_id) == request.POST["remove"]
+                ),
                 None,
             )
             if document is None:
@@ -251,9 +268,7 @@ def application_documents(request: HttpRequest, public_id: uuid.UUID) -> HttpRes
             "label": document_label(kind),
             "help": document_help(kind),
             "documents": [d for d in documents if d.kind == kind],
-            "form": failed_form
-            if kind == failed_kind
-            else DocumentUploadForm(prefix=kind),
+            "form": failed_form if kind == failed_kind else DocumentUploadForm(prefix=kind),
         }
         for kind in kinds
     ]
@@ -288,7 +303,10 @@ def application_check(request: HttpRequest, public_id: uuid.UUID) -> HttpRespons
     advice = None
     if person.citizenships:
         result = evaluate(
-            programme, Facts.from_codes(person.citizenships, person.residence or None), today, case.stage
+            programme,
+            Facts.from_codes(person.citizenships, person.residence or None),
+            today,
+            case.stage,
         )
         advice = {
             "outcome": result.outcome.value,

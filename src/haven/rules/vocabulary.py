@@ -44,6 +44,9 @@ PARAMETER_LABELS: dict[str, Promise] = {
     "permit_kind": _("What the programme grants"),
     "processing_time": _("Total processing time"),
     "family_members_included": _("Family members included"),
+    "visa_documents": _("Documents the visa application must include"),
+    "passport_minimum_validity": _("The passport must remain valid for at least"),
+    "declaration_text": _("The declaration the applicant signs"),
 }
 
 # What the start page shows under "How long it takes and what it costs", in this order.
@@ -71,6 +74,9 @@ CODE_LABELS: dict[str, Promise] = {
     # What a programme grants.
     "trp": _("Temporary residence permit"),
     "residence_permit": _("Residence permit"),
+    # Documents an application must include.
+    "passport_scan": _("Passport: the page with your photo"),
+    "photo": _("Photo of your face"),
     # Classes of British nationality (ICAO 9303).
     "GBD": _("British Overseas Territories citizens (GBD)"),
     "GBN": _("British Nationals (Overseas) (GBN)"),
