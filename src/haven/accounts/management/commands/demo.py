@@ -42,7 +42,7 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(
             "Officials sign in with a second factor: "
-            "run `.venv/bin/haven demo totp EMAIL` for the current code."
+            "run `HAVEN_ENV=demo .venv/bin/haven demo totp EMAIL` for the current code."
         )
 
     def _totp(self, email: str) -> None:
