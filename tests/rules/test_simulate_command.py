@@ -62,3 +62,41 @@ def test_bad_input_is_refused_with_exit_code_2(
     with pytest.raises(CommandError, match=message) as raised:
         simulate("--programme", programme, "--synthetic", "5", *extra)
     assert raised.value.returncode == 2
+
+
+def test_applications_in_the_database_are_simulated_on_their_own_dates(make_user) -> None:
+    from haven.accounts.roles import Role
+    from haven.cases import actions
+    from tests.cases.helpers import complete_draft
+
+    submitted = []
+    for citizenship in ("US", "HU", "DE"):
+        applicant = make_user(Role.APPLICANT)
+        case = complete_draft(applicant)
+        actions.case_update_person(actor=applicant, case=case, data={"citizenships": [citizenship]})
+        submitted.append(actions.case_submit(actor=applicant, case=case))
+    report = json.loads(
+        simulate(
+            "--programme", "shared-values",
+            "--amend", "add:HU@2024-10-01",
+            "--amend", "remove:US@2024-10-01",
+            "--format", "json",
+        )
+    )  # fmt: skip
+    assert report["source"] == "applications"
+    assert report["applicants"] == 3
+    assert report["changed"] == 2
+    changes = {
+        row["citizenships"]: (row["from"], row["to"]) for row in report["changes_by_nationality"]
+    }
+    assert changes == {"US": ("eligible", "ineligible"), "HU": ("ineligible", "eligible")}
+    # The stored evaluations of the submitted applications are untouched by a simulation.
+    for case in submitted:
+        before = case.evaluation
+        case.refresh_from_db()
+        assert case.evaluation == before
+
+
+def test_an_empty_database_gives_an_empty_report() -> None:
+    text = simulate("--programme", "shared-values")
+    assert "0 applications in the database" in text

@@ -20,12 +20,14 @@ from haven.rules.amendments import AmendmentError, parse_amend_option
 from haven.rules.batch import compile_batch
 from haven.rules.evaluate import RulesInputError
 from haven.rules.management.commands.eligibility import iso_date
+from haven.rules.programme import Programme
 from haven.rules.selectors import ProgrammeNotFound, programme_get
 from haven.rules.simulation import (
     LIST_PARAMETER,
     SimulationReport,
     amended,
     simulate,
+    simulate_applications,
     synthetic_applicants,
 )
 
@@ -55,18 +57,22 @@ class Command(BaseCommand):
         run.add_argument(
             "--synthetic",
             type=int,
-            required=True,
             metavar="N",
-            help="evaluate N synthetic applicants",
+            help="evaluate N synthetic applicants instead of the applications in the database",
         )
-        run.add_argument("--date", type=iso_date, help="evaluation date (default: today)")
+        run.add_argument(
+            "--date",
+            type=iso_date,
+            help="evaluation date (default: today for synthetic applicants, "
+            "each application's own date otherwise)",
+        )
         run.add_argument("--stage", help="default: the programme's first stage")
         run.add_argument("--seed", type=int, default=2024)
         run.add_argument("--format", choices=["json", "text"], default="text")
 
     def handle(self, *args: Any, **options: Any) -> None:
         count = options["synthetic"]
-        if not 0 < count <= MAX_SYNTHETIC:
+        if count is not None and not 0 < count <= MAX_SYNTHETIC:
             raise CommandError(
                 f"--synthetic must be between 1 and {MAX_SYNTHETIC:,}.", returncode=2
             )
@@ -78,6 +84,9 @@ class Command(BaseCommand):
                 raise CommandError(f"{programme.id} has no list of states to amend.", returncode=2)
             proposed = amended(programme, specs)
             stage = options["stage"]
+            if count is None:
+                self._stored_applications(programme, proposed, options)
+                return
             batch = compile_batch(
                 programme, on_date, stage, assume_in_force=options["assume_in_force"]
             )
@@ -114,7 +123,45 @@ class Command(BaseCommand):
                 json.dumps(self.as_json(report, on_date, options), ensure_ascii=False)
             )
         else:
-            self.stdout.write(self.as_text(report, on_date, options))
+            heading = (
+                f"Programme {options['programme']} on {on_date.isoformat()}, "
+                f"{report.total:,} synthetic applicants"
+            )
+            self.stdout.write(self.as_text(report, heading, options))
+
+    def _stored_applications(
+        self, programme: Programme, proposed: Programme, options: dict[str, Any]
+    ) -> None:
+        from haven.cases.selectors import application_count, application_facts
+
+        total = application_count(programme.id)
+        with tqdm(
+            total=total,
+            unit="application",
+            file=sys.stderr,
+            disable=total < 20_000 or options["verbosity"] == 0,
+            desc="Simulating",
+        ) as bar:
+            report = simulate_applications(
+                programme,
+                proposed,
+                application_facts(programme.id),
+                on_date=options["date"],
+                assume_in_force=options["assume_in_force"],
+                progress=bar.update,
+            )
+        label = options["date"].isoformat() if options["date"] else "each application's own date"
+        if options["format"] == "json":
+            document = self.as_json(report, options["date"] or timezone.localdate(), options)
+            document["date"] = options["date"].isoformat() if options["date"] else None
+            document["source"] = "applications"
+            self.stdout.write(json.dumps(document, ensure_ascii=False))
+        else:
+            heading = (
+                f"Programme {programme.id}, {report.total:,} applications in the database, "
+                f"evaluated on {label}"
+            )
+            self.stdout.write(self.as_text(report, heading, options))
 
     @staticmethod
     def as_json(report: SimulationReport, on_date: date, options: dict[str, Any]) -> dict[str, Any]:
@@ -123,6 +170,7 @@ class Command(BaseCommand):
             "date": on_date.isoformat(),
             "amendments": options["amend"],
             "assume_in_force": options["assume_in_force"],
+            "source": "synthetic",
             "applicants": report.total,
             "changed": report.changed,
             "outcomes_before": dict(report.outcomes_before),
@@ -138,10 +186,9 @@ class Command(BaseCommand):
         }
 
     @staticmethod
-    def as_text(report: SimulationReport, on_date: date, options: dict[str, Any]) -> str:
+    def as_text(report: SimulationReport, heading: str, options: dict[str, Any]) -> str:
         lines = [
-            f"Programme {options['programme']} on {on_date.isoformat()}, "
-            f"{report.total:,} synthetic applicants",
+            heading,
             f"Amendments: {', '.join(options['amend']) or 'none'}"
             + ("; programme assumed in force" if options["assume_in_force"] else ""),
             "",
