@@ -37,6 +37,11 @@ class Person(models.Model):
     address = models.TextField(_("address"), blank=True)
     phone = models.CharField(_("phone number"), max_length=40, blank=True)
     email = models.EmailField(_("email address"), blank=True)
+    # The names in passport letters (haven.people.duplicates.name_keys_for), kept
+    # so the database can look for possible duplicates; written by the actions
+    # that change names, never typed.
+    name_key = models.CharField(max_length=400, blank=True, default="", editable=False)
+    native_name_key = models.CharField(max_length=400, blank=True, default="", editable=False)
 
     class Meta:
         verbose_name = _("person")
@@ -48,7 +53,11 @@ class Person(models.Model):
                 name="person_one_applicant_per_case",
             )
         ]
-        indexes = [models.Index(fields=["birth_date"], name="person_birth_idx")]
+        # On PostgreSQL, migration 0004 adds trigram (GIN) indexes on both name keys.
+        indexes = [
+            models.Index(fields=["birth_date"], name="person_birth_idx"),
+            models.Index(fields=["birth_date", "name_key"], name="person_birth_name_key_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.surname} {self.given_names}".strip() or f"person {self.pk}"
