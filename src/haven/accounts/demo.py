@@ -38,33 +38,54 @@ DEMO_PEOPLE: dict[Role, str] = {
 }
 
 
-def demo_email(role: Role) -> str:
-    return f"{role.value.replace('_', '.')}@{DEMO_DOMAIN}"
+# Colleagues of the demo consular and migration officers, so that the demo cases
+# have several assignees and a queue can be filtered by officer.
+DEMO_COLLEAGUES: tuple[tuple[Role, int, str], ...] = (
+    (Role.CONSULAR_OFFICER, 2, "Aleksei Smirnov"),
+    (Role.CONSULAR_OFFICER, 3, "Marina Fedorova"),
+    (Role.MIGRATION_OFFICER, 2, "Timur Nazarov"),
+    (Role.MIGRATION_OFFICER, 3, "Ekaterina Belova"),
+)
 
 
-def load_demo_accounts() -> list[DemoAccount]:
+def demo_email(role: Role, number: int = 1) -> str:
+    suffix = f".{number}" if number > 1 else ""
+    return f"{role.value.replace('_', '.')}{suffix}@{DEMO_DOMAIN}"
+
+
+def _demo_account(role: Role, email: str, full_name: str) -> DemoAccount:
+    """The account, created if missing; officials with TOTP set up."""
     from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
     from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
-    accounts = []
-    for role, full_name in DEMO_PEOPLE.items():
-        email = demo_email(role)
-        created = False
-        with transaction.atomic():
-            if not User.objects.filter(email=email).exists():
-                user = user_create(
-                    email=email,
-                    password=DEMO_PASSWORD,
-                    roles=[role],
-                    full_name=full_name,
-                    preferred_language="de" if role == Role.APPLICANT else "ru",
-                )
-                if role in STAFF_ROLES:
-                    TOTP.activate(user, generate_totp_secret())
-                    RecoveryCodes.activate(user)
-                created = True
-        accounts.append(DemoAccount(email, role, full_name, created))
-    return accounts
+    created = False
+    with transaction.atomic():
+        if not User.objects.filter(email=email).exists():
+            user = user_create(
+                email=email,
+                password=DEMO_PASSWORD,
+                roles=[role],
+                full_name=full_name,
+                preferred_language="de" if role == Role.APPLICANT else "ru",
+            )
+            if role in STAFF_ROLES:
+                TOTP.activate(user, generate_totp_secret())
+                RecoveryCodes.activate(user)
+            created = True
+    return DemoAccount(email, role, full_name, created)
+
+
+def load_demo_accounts() -> list[DemoAccount]:
+    return [
+        _demo_account(role, demo_email(role), full_name) for role, full_name in DEMO_PEOPLE.items()
+    ]
+
+
+def load_demo_colleagues() -> list[DemoAccount]:
+    return [
+        _demo_account(role, demo_email(role, number), full_name)
+        for role, number, full_name in DEMO_COLLEAGUES
+    ]
 
 
 def current_totp_code(email: str) -> tuple[str, int]:

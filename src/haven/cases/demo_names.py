@@ -1,0 +1,561 @@
+"""Made-up people for the demo cases: names in their own scripts, places, phone codes.
+
+Data only (``haven.cases.demo`` uses it). A surname written ``"Petrov|Petrova"``
+has a man's and a woman's form. Names are written as their bearers write them
+(``Müller``, ``Łukasiewicz``, ``Коваленко``, ``김민준``); the passport's Latin
+spelling is made from that the ICAO 9303 way (``haven.people.mrz.to_mrz_name``),
+except for scripts Doc 9303 has no table for (Greek, Hangul, Han, Kana), whose
+passports use the national romanisation given in ``latin``.
+Every person here is invented; any likeness to a real person is chance.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class NameBank:
+    language: str  # the language the applicant uses Haven in
+    surnames: tuple[str, ...]
+    male: tuple[str, ...]
+    female: tuple[str, ...]
+    streets: tuple[str, ...]
+    latin: dict[str, str] = field(default_factory=dict)
+    surname_first: bool = False  # how the person signs in their own script
+
+
+@dataclass(frozen=True)
+class Country:
+    bank: str
+    cities: tuple[str, ...]
+    phone: str
+
+
+BANKS: dict[str, NameBank] = {
+    "en": NameBank(
+        "en",
+        ("Smith", "Johnson", "Williams", "Brown", "Taylor", "Wilson", "Thompson", "O'Connor"),
+        ("James", "Michael", "David", "Robert", "Daniel", "Christopher"),
+        ("Mary", "Jennifer", "Sarah", "Emily", "Rebecca", "Hannah"),
+        ("Main Street", "Church Road", "Victoria Avenue", "Oak Lane"),
+    ),
+    "nz": NameBank(
+        "en",
+        ("Ngata", "Te Rangi", "Parata", "Walker", "Harris", "Campbell"),
+        ("Wiremu", "Tāne", "Hēmi", "Liam", "Oliver"),
+        ("Aroha", "Mere", "Ngaio", "Charlotte", "Isla"),
+        ("Queen Street", "Cuba Street", "Ponsonby Road"),
+    ),
+    "ie": NameBank(
+        "en",
+        ("Ó Briain|Ní Bhriain", "Murphy", "Kelly", "Ó Súilleabháin|Ní Shúilleabháin", "Walsh"),
+        ("Seán", "Pádraig", "Cian", "Ciarán", "Eoin"),
+        ("Aoife", "Siobhán", "Órla", "Niamh", "Caoimhe"),
+        ("Grafton Street", "Bóthar na Trá", "Patrick Street"),
+    ),
+    "de": NameBank(
+        "de",
+        (
+            "Müller",
+            "Schmidt",
+            "Schneider",
+            "Fischer",
+            "Weber",
+            "Becker",
+            "Hoffmann",
+            "Schäfer",
+            "Krüger",
+            "Böhm",
+            "Wagner",
+        ),
+        ("Jonas", "Lukas", "Matthias", "Stefan", "Jürgen", "Thomas", "Jörg"),
+        ("Anna", "Katharina", "Sabine", "Jutta", "Lena", "Monika", "Bärbel"),
+        ("Hauptstraße", "Bahnhofstraße", "Lindenallee", "Gartenweg"),
+    ),
+    "at": NameBank(
+        "de",
+        ("Gruber", "Huber", "Bauer", "Pichler", "Moser", "Steiner", "Hölzl"),
+        ("Florian", "Markus", "Andreas", "Günther"),
+        ("Theresa", "Sabine", "Verena", "Jülide"),
+        ("Mariahilfer Straße", "Landstraße", "Herrengasse"),
+    ),
+    "ch": NameBank(
+        "de",
+        ("Müller", "Meier", "Schmid", "Keller", "Rochat", "Bernasconi", "Zürcher"),
+        ("Urs", "Reto", "Luca", "Beat"),
+        ("Regula", "Céline", "Chiara", "Brigitte"),
+        ("Bahnhofstrasse", "Rue du Rhône", "Via Nassa"),
+    ),
+    "fr": NameBank(
+        "fr",
+        ("Lefèvre", "Dubois", "Moreau", "Laurent", "Girard", "Rousseau", "Fontaine"),
+        ("Jean-Luc", "François", "Mathieu", "Étienne", "Benoît"),
+        ("Élodie", "Camille", "Margaux", "Hélène", "Anaïs"),
+        ("rue de la République", "avenue Victor-Hugo", "rue des Écoles"),
+    ),
+    "be": NameBank(
+        "fr",
+        ("Peeters", "Janssens", "Maes", "Dubois", "Lambert", "Dupont", "Claes"),
+        ("Wouter", "Pieter", "Olivier", "Gaëtan"),
+        ("Els", "Annelies", "Chloé", "Noémie"),
+        ("Rue Neuve", "Meir", "Boulevard d'Avroy"),
+    ),
+    "lu": NameBank(
+        "fr",
+        ("Schmit", "Muller", "Weber", "Hoffmann", "Thill", "Kieffer"),
+        ("Luc", "Marc", "Jean", "Gilles"),
+        ("Anne", "Claudine", "Nathalie", "Josée"),
+        ("Grand-Rue", "Avenue de la Gare"),
+    ),
+    "mc": NameBank(
+        "fr",
+        ("Rossi", "Bertrand", "Gastaud", "Médecin", "Pastor", "Boisson"),
+        ("Louis", "Stéphane", "Antoine"),
+        ("Charlotte", "Béatrice", "Camille"),
+        ("Boulevard des Moulins", "Rue Grimaldi"),
+    ),
+    "it": NameBank(
+        "it",
+        ("Rossi", "Russo", "Ferrari", "Esposito", "Bianchi", "Romano", "Colombo", "De Luca"),
+        ("Giuseppe", "Marco", "Luca", "Niccolò", "Andrea"),
+        ("Giulia", "Francesca", "Chiara", "Alessandra"),
+        ("Via Roma", "Corso Vittorio Emanuele", "Via Garibaldi"),
+    ),
+    "mt": NameBank(
+        "en",
+        ("Borg", "Camilleri", "Vella", "Farrugia", "Zammit", "Grech"),
+        ("Ġużeppi", "Karmenu", "Joseph", "Ġorġ"),
+        ("Marija", "Rita", "Doreen", "Ġulja"),
+        ("Triq ir-Repubblika", "Triq il-Kbira"),
+    ),
+    "es": NameBank(
+        "es",
+        ("Jiménez", "García", "Fernández", "Martínez", "López", "Sánchez", "Muñoz", "Ibáñez"),
+        ("José", "Alejandro", "Íñigo", "Javier", "Raúl"),
+        ("María José", "Lucía", "Begoña", "Inés", "Ángela"),
+        ("Calle Mayor", "Avenida de la Constitución", "Calle de Alcalá"),
+    ),
+    "ca": NameBank(
+        "es",
+        ("Puig", "Vila", "Serra", "Pujol", "Font"),
+        ("Jordi", "Joan", "Marc", "Martí"),
+        ("Montserrat", "Núria", "Mireia", "Mercè"),
+        ("Avinguda Meritxell", "Carrer Major"),
+    ),
+    "pt": NameBank(
+        "es",
+        ("Gonçalves", "Rodrigues", "Sousa", "Fernandes", "Conceição", "Simões"),
+        ("João", "António", "Tiago", "Gonçalo"),
+        ("Inês", "Beatriz", "Conceição", "Leonor"),
+        ("Rua Augusta", "Avenida da Liberdade", "Rua de Santa Catarina"),
+    ),
+    "nl": NameBank(
+        "en",
+        ("de Vries", "van Dijk", "Jansen", "Bakker", "Visser", "van den Berg", "Smit"),
+        ("Joost", "Sander", "Pieter", "Bram"),
+        ("Sanne", "Femke", "Lieke", "Marloes"),
+        ("Kerkstraat", "Prinsengracht", "Dorpsstraat"),
+    ),
+    "pl": NameBank(
+        "en",
+        (
+            "Łukasiewicz",
+            "Kowalski|Kowalska",
+            "Wiśniewski|Wiśniewska",
+            "Wójcik",
+            "Zieliński|Zielińska",
+            "Szymański|Szymańska",
+        ),
+        ("Paweł", "Krzysztof", "Łukasz", "Grzegorz"),
+        ("Małgorzata", "Agnieszka", "Zofia", "Joanna"),
+        ("ul. Długa", "ul. Marszałkowska", "ul. Piękna"),
+    ),
+    "cz": NameBank(
+        "en",
+        (
+            "Novák|Nováková",
+            "Dvořák|Dvořáková",
+            "Svoboda|Svobodová",
+            "Černý|Černá",
+            "Procházka|Procházková",
+        ),
+        ("Jiří", "Tomáš", "Petr", "Ondřej"),
+        ("Jana", "Lucie", "Tereza", "Kateřina"),
+        ("Václavské náměstí", "Národní", "Husova"),
+    ),
+    "hr": NameBank(
+        "en",
+        ("Horvat", "Kovačević", "Babić", "Marić", "Jurić", "Knežević"),
+        ("Ivan", "Marko", "Tomislav", "Dražen"),
+        ("Ana", "Ivana", "Mateja", "Željka"),
+        ("Ilica", "Vukovarska ulica"),
+    ),
+    "si": NameBank(
+        "en",
+        ("Novak", "Horvat", "Kovačič", "Krajnc", "Zupančič"),
+        ("Matej", "Luka", "Žiga", "Primož"),
+        ("Špela", "Nika", "Maja", "Urška"),
+        ("Slovenska cesta", "Prešernova ulica"),
+    ),
+    "me": NameBank(
+        "ru",
+        ("Vuković", "Đukanović", "Popović", "Radović", "Marković"),
+        ("Marko", "Nikola", "Milo", "Vuk"),
+        ("Jelena", "Milica", "Ivana", "Dragana"),
+        ("Njegoševa", "Bulevar Svetog Petra Cetinjskog"),
+    ),
+    "ro": NameBank(
+        "it",
+        ("Popescu", "Ionescu", "Ștefănescu", "Dumitrescu", "Popa", "Constantinescu"),
+        ("Andrei", "Ștefan", "Mihai", "Răzvan"),
+        ("Ioana", "Elena", "Andreea", "Mădălina"),
+        ("Calea Victoriei", "Strada Lipscani"),
+    ),
+    "al": NameBank(
+        "en",
+        ("Hoxha", "Çela", "Shehu", "Dervishi", "Krasniqi"),
+        ("Arben", "Ilir", "Gëzim", "Besnik"),
+        ("Elira", "Mimoza", "Drita", "Ëngjëllushe"),
+        ("Rruga e Durrësit", "Bulevardi Dëshmorët e Kombit"),
+    ),
+    "se": NameBank(
+        "en",
+        ("Åström", "Lindqvist", "Johansson", "Karlsson", "Öberg"),
+        ("Lars", "Björn", "Erik", "Måns"),
+        ("Åsa", "Ingrid", "Märta", "Linnéa"),
+        ("Drottninggatan", "Storgatan"),
+    ),
+    "no": NameBank(
+        "en",
+        ("Bjørnstad", "Hansen", "Johansen", "Haugen", "Sæther"),
+        ("Øyvind", "Lars", "Ola", "Håkon"),
+        ("Kari", "Solveig", "Åse", "Ingvild"),
+        ("Karl Johans gate", "Storgata"),
+    ),
+    "dk": NameBank(
+        "en",
+        ("Sørensen", "Nielsen", "Jensen", "Kjærgaard", "Møller"),
+        ("Søren", "Mads", "Jørgen", "Anders"),
+        ("Mette", "Ida", "Birgitte", "Sørine"),
+        ("Strøget", "Nørrebrogade"),
+    ),
+    "fi": NameBank(
+        "en",
+        ("Mäkinen", "Virtanen", "Korhonen", "Hämäläinen", "Nieminen"),
+        ("Jukka", "Mikko", "Väinö", "Antti"),
+        ("Päivi", "Aino", "Sanna", "Kyllikki"),
+        ("Mannerheimintie", "Hämeenkatu"),
+    ),
+    "is": NameBank(
+        "en",
+        ("Guðmundsson|Guðmundsdóttir", "Jónsson|Jónsdóttir", "Sigurðsson|Sigurðardóttir"),
+        ("Sigurður", "Gunnar", "Þórir", "Ólafur"),
+        ("Guðrún", "Katrín", "Þórdís", "Sólveig"),
+        ("Laugavegur", "Skólavörðustígur"),
+    ),
+    "lv": NameBank(
+        "en",
+        ("Bērziņš|Bērziņa", "Kalniņš|Kalniņa", "Ozols|Ozola", "Liepiņš|Liepiņa", "Krūmiņš|Krūmiņa"),
+        ("Jānis", "Andris", "Mārtiņš", "Edgars"),
+        ("Inese", "Līga", "Ieva", "Kristīne"),
+        ("Brīvības iela", "Elizabetes iela"),
+    ),
+    "lt": NameBank(
+        "en",
+        (
+            "Kazlauskas|Kazlauskienė",
+            "Jankauskas|Jankauskienė",
+            "Petrauskas|Petrauskienė",
+            "Žukauskas|Žukauskienė",
+        ),
+        ("Mindaugas", "Tomas", "Gintaras", "Žygimantas"),
+        ("Rūta", "Eglė", "Jurgita", "Aušra"),
+        ("Gedimino prospektas", "Laisvės alėja"),
+    ),
+    "ee": NameBank(
+        "en",
+        ("Tamm", "Saar", "Sepp", "Mägi", "Kask", "Põder"),
+        ("Jaan", "Märt", "Toomas", "Tõnu"),
+        ("Kadri", "Tiina", "Mari", "Külli"),
+        ("Narva maantee", "Pärnu maantee"),
+    ),
+    "hu": NameBank(
+        "en",
+        ("Nagy", "Kovács", "Tóth", "Szabó"),
+        ("László", "Gábor", "Zoltán"),
+        ("Zsófia", "Ildikó", "Erzsébet"),
+        ("Andrássy út", "Váci utca"),
+    ),
+    "fm": NameBank(
+        "en",
+        ("Panuelo", "Hadley", "Moses", "Falcam", "Mori"),
+        ("Wesley", "Lorin", "Kasio"),
+        ("Marisol", "Lerleen", "Josephine"),
+        ("Kolonia Main Road", "Nett Point Road"),
+    ),
+    "sg": NameBank(
+        "en",
+        ("Tan", "Lim", "Lee", "Ng", "Wong", "Kumar", "Abdullah"),
+        ("Wei Jie", "Jun Jie", "Muhammad Hafiz", "Arjun"),
+        ("Wei Ling", "Hui Min", "Priya", "Nur Aisyah"),
+        ("Orchard Road", "Serangoon Road", "Ang Mo Kio Avenue 3"),
+    ),
+    "ua": NameBank(
+        "ru",
+        ("Коваленко", "Шевченко", "Бондаренко", "Ткаченко", "Мельник", "Кравчук"),
+        ("Олександр", "Андрій", "Дмитро", "Сергій", "Богдан"),
+        ("Олена", "Ірина", "Юлія", "Наталія", "Оксана"),
+        ("вул. Шевченка", "просп. Свободи", "вул. Садова"),
+    ),
+    "bg": NameBank(
+        "ru",
+        (
+            "Петров|Петрова",
+            "Иванов|Иванова",
+            "Георгиев|Георгиева",
+            "Димитров|Димитрова",
+            "Стоянов|Стоянова",
+        ),
+        ("Георги", "Иван", "Стефан", "Николай"),
+        ("Мария", "Елена", "Цветелина", "Десислава"),
+        ("бул. Витоша", "ул. Раковски"),
+    ),
+    "mk": NameBank(
+        "ru",
+        (
+            "Стојановски|Стојановска",
+            "Петровски|Петровска",
+            "Николовски|Николовска",
+            "Трајковски|Трајковска",
+        ),
+        ("Александар", "Горан", "Никола"),
+        ("Марија", "Ана", "Јована"),
+        ("ул. Македонија", "бул. Партизански одреди"),
+    ),
+    "ru_speakers": NameBank(  # Russian-speaking residents of the Baltic states
+        "ru",
+        ("Смирнов|Смирнова", "Кузнецов|Кузнецова", "Волков|Волкова", "Соколов|Соколова"),
+        ("Алексей", "Сергей", "Михаил", "Юрий"),
+        ("Татьяна", "Светлана", "Людмила", "Ольга"),
+        ("Нарвское шоссе", "ул. Лачплеша"),
+    ),
+    "gr": NameBank(
+        "en",
+        (
+            "Παπαδόπουλος|Παπαδοπούλου",
+            "Οικονόμου",
+            "Γεωργίου",
+            "Νικολάου",
+            "Παπαδάκης|Παπαδάκη",
+        ),
+        ("Γεώργιος", "Δημήτριος", "Κωνσταντίνος", "Νικόλαος"),
+        ("Μαρία", "Ελένη", "Αικατερίνη", "Σοφία"),
+        ("Οδός Ερμού", "Λεωφόρος Κηφισίας"),
+        latin={
+            "Παπαδόπουλος": "Papadopoulos",
+            "Παπαδοπούλου": "Papadopoulou",
+            "Οικονόμου": "Oikonomou",
+            "Γεωργίου": "Georgiou",
+            "Νικολάου": "Nikolaou",
+            "Παπαδάκης": "Papadakis",
+            "Παπαδάκη": "Papadaki",
+            "Γεώργιος": "Georgios",
+            "Δημήτριος": "Dimitrios",
+            "Κωνσταντίνος": "Konstantinos",
+            "Νικόλαος": "Nikolaos",
+            "Μαρία": "Maria",
+            "Ελένη": "Eleni",
+            "Αικατερίνη": "Aikaterini",
+            "Σοφία": "Sofia",
+        },
+    ),
+    "kr": NameBank(
+        "en",
+        ("김", "이", "박", "최", "정"),
+        ("민준", "서준", "도윤", "지호"),
+        ("서연", "지우", "하은", "수아"),
+        ("세종대로", "테헤란로"),
+        latin={
+            "김": "Kim",
+            "이": "Lee",
+            "박": "Park",
+            "최": "Choi",
+            "정": "Jung",
+            "민준": "Minjun",
+            "서준": "Seojun",
+            "도윤": "Doyun",
+            "지호": "Jiho",
+            "서연": "Seoyeon",
+            "지우": "Jiwoo",
+            "하은": "Haeun",
+            "수아": "Sua",
+        },
+        surname_first=True,
+    ),
+    "jp": NameBank(
+        "en",
+        ("佐藤", "鈴木", "高橋", "田中", "渡辺"),
+        ("陽翔", "蓮", "大翔", "悠真"),
+        ("陽葵", "結菜", "さくら", "美咲"),
+        ("銀座通り", "御堂筋"),
+        latin={
+            "佐藤": "Sato",
+            "鈴木": "Suzuki",
+            "高橋": "Takahashi",
+            "田中": "Tanaka",
+            "渡辺": "Watanabe",
+            "陽翔": "Haruto",
+            "蓮": "Ren",
+            "大翔": "Hiroto",
+            "悠真": "Yuma",
+            "陽葵": "Himari",
+            "結菜": "Yuina",
+            "さくら": "Sakura",
+            "美咲": "Misaki",
+        },
+        surname_first=True,
+    ),
+    "tw": NameBank(
+        "en",
+        ("陳", "林", "黃", "張", "王"),
+        ("志明", "冠宇", "家豪"),
+        ("怡君", "雅婷", "淑芬"),
+        ("忠孝東路", "中山北路"),
+        latin={
+            "陳": "Chen",
+            "林": "Lin",
+            "黃": "Huang",
+            "張": "Chang",
+            "王": "Wang",
+            "志明": "Chih-Ming",
+            "冠宇": "Kuan-Yu",
+            "家豪": "Chia-Hao",
+            "怡君": "Yi-Chun",
+            "雅婷": "Ya-Ting",
+            "淑芬": "Shu-Fen",
+        },
+        surname_first=True,
+    ),
+}
+
+# The 47 states and territories of Government Order No. 2560-r, and the few others
+# the demo's dual nationals hold. Cities are written as the applicant would.
+COUNTRIES: dict[str, Country] = {
+    "AU": Country("en", ("Sydney", "Melbourne", "Brisbane", "Perth"), "+61"),
+    "AT": Country("at", ("Wien", "Graz", "Linz", "Salzburg"), "+43"),
+    "AL": Country("al", ("Tiranë", "Durrës", "Shkodër"), "+355"),
+    "AD": Country("ca", ("Andorra la Vella", "Escaldes-Engordany"), "+376"),
+    "BS": Country("en", ("Nassau", "Freeport"), "+1 242"),
+    "BE": Country("be", ("Bruxelles", "Antwerpen", "Liège", "Gent"), "+32"),
+    "BG": Country("bg", ("Sofia", "Plovdiv", "Varna"), "+359"),
+    "GB": Country("en", ("London", "Manchester", "Edinburgh", "Bristol"), "+44"),
+    "DE": Country("de", ("Berlin", "Hamburg", "München", "Leipzig", "Köln"), "+49"),
+    "GR": Country("gr", ("Athens", "Thessaloniki", "Patras"), "+30"),
+    "DK": Country("dk", ("København", "Aarhus", "Odense"), "+45"),
+    "IE": Country("ie", ("Dublin", "Cork", "Galway"), "+353"),
+    "IS": Country("is", ("Reykjavík", "Akureyri"), "+354"),
+    "ES": Country("es", ("Madrid", "Sevilla", "Valencia", "Bilbao"), "+34"),
+    "IT": Country("it", ("Roma", "Milano", "Napoli", "Torino"), "+39"),
+    "CA": Country("en", ("Toronto", "Montréal", "Calgary", "Ottawa"), "+1"),
+    "CY": Country("gr", ("Nicosia", "Limassol", "Larnaca"), "+357"),
+    "LV": Country("lv", ("Rīga", "Daugavpils", "Jelgava"), "+371"),
+    "LT": Country("lt", ("Vilnius", "Kaunas", "Klaipėda"), "+370"),
+    "LI": Country("at", ("Vaduz", "Schaan"), "+423"),
+    "LU": Country("lu", ("Luxembourg", "Esch-sur-Alzette"), "+352"),
+    "MT": Country("mt", ("Valletta", "Birkirkara", "Sliema"), "+356"),
+    "FM": Country("fm", ("Palikir", "Kolonia", "Weno"), "+691"),
+    "MC": Country("mc", ("Monaco",), "+377"),
+    "NL": Country("nl", ("Amsterdam", "Rotterdam", "Utrecht"), "+31"),
+    "NZ": Country("nz", ("Auckland", "Wellington", "Christchurch"), "+64"),
+    "NO": Country("no", ("Oslo", "Bergen", "Trondheim"), "+47"),
+    "PL": Country("pl", ("Warszawa", "Kraków", "Łódź", "Gdańsk"), "+48"),
+    "PT": Country("pt", ("Lisboa", "Porto", "Coimbra"), "+351"),
+    "KR": Country("kr", ("Seoul", "Busan", "Incheon"), "+82"),
+    "RO": Country("ro", ("București", "Cluj-Napoca", "Iași"), "+40"),
+    "SM": Country("it", ("San Marino", "Serravalle"), "+378"),
+    "MK": Country("mk", ("Skopje", "Bitola", "Ohrid"), "+389"),
+    "SG": Country("sg", ("Singapore",), "+65"),
+    "SI": Country("si", ("Ljubljana", "Maribor", "Celje"), "+386"),
+    "US": Country("en", ("New York", "Houston", "Chicago", "Denver", "Atlanta"), "+1"),
+    "TW": Country("tw", ("Taipei", "Kaohsiung", "Taichung"), "+886"),
+    "UA": Country("ua", ("Kyiv", "Kharkiv", "Odesa", "Lviv"), "+380"),
+    "FI": Country("fi", ("Helsinki", "Tampere", "Oulu"), "+358"),
+    "FR": Country("fr", ("Paris", "Lyon", "Marseille", "Bordeaux"), "+33"),
+    "HR": Country("hr", ("Zagreb", "Split", "Rijeka"), "+385"),
+    "ME": Country("me", ("Podgorica", "Nikšić", "Budva"), "+382"),
+    "CZ": Country("cz", ("Praha", "Brno", "Ostrava"), "+420"),
+    "CH": Country("ch", ("Zürich", "Genève", "Basel", "Lugano"), "+41"),
+    "SE": Country("se", ("Stockholm", "Göteborg", "Malmö"), "+46"),
+    "EE": Country("ee", ("Tallinn", "Tartu", "Narva"), "+372"),
+    "JP": Country("jp", ("Tokyo", "Osaka", "Sapporo"), "+81"),
+    "HU": Country("hu", ("Budapest", "Debrecen"), "+36"),
+}
+
+# How often each state's citizens appear beyond the first case each: roughly the
+# shares of the figures published in 2025 (Germany, Latvia, the USA, France, Italy
+# first), every other listed state a little.
+WEIGHTS: dict[str, int] = {
+    "DE": 20,
+    "LV": 10,
+    "US": 9,
+    "FR": 8,
+    "IT": 7,
+    "GB": 5,
+    "EE": 5,
+    "CA": 4,
+    "LT": 4,
+    "KR": 4,
+    "AU": 3,
+    "UA": 3,
+    "ES": 3,
+    "NL": 2,
+    "BG": 2,
+    "GR": 2,
+    "JP": 2,
+    "AT": 2,
+    "BE": 2,
+    "PL": 2,
+    "CZ": 2,
+    "CH": 2,
+}
+
+STATEMENTS: dict[str, tuple[str, ...]] = {
+    "en": (
+        "I want my children to grow up with family values and faith.",
+        "Our family wishes to live where tradition and the family are respected.",
+        "",
+    ),
+    "de": (
+        "Ich möchte, dass meine Kinder mit Glauben und Familie als Werten aufwachsen.",
+        "Wir suchen ein Land, in dem traditionelle Familienwerte geachtet werden.",
+        "",
+    ),
+    "fr": ("Je souhaite élever mes enfants dans le respect de la famille et de la foi.", ""),
+    "it": ("Desidero che i miei figli crescano con i valori della famiglia e della fede.", ""),
+    "es": ("Quiero que mis hijos crezcan con los valores de la familia y la fe.", ""),
+    "ru": (
+        "Хочу, чтобы мои дети росли в уважении к семье и вере.",
+        "Мы с семьёй хотим жить там, где уважают традиции.",
+        "",
+    ),
+}
+
+ANSWERS: dict[str, tuple[str, ...]] = {
+    "en": (
+        "I have uploaded a clearer scan of my passport today.",
+        "My address changed last month; the new one is in the attached letter.",
+        "The name on my birth certificate is the same; the spelling differs by transliteration.",
+    ),
+    "de": (
+        "Ich habe heute einen besseren Scan meines Reisepasses hochgeladen.",
+        "Meine Adresse hat sich geändert; die neue Adresse steht im beigefügten Schreiben.",
+    ),
+    "fr": ("J'ai envoyé aujourd'hui une copie plus lisible de mon passeport.",),
+    "it": ("Ho caricato oggi una scansione più leggibile del passaporto.",),
+    "es": ("Hoy he subido una copia más legible de mi pasaporte.",),
+    "ru": (
+        "Сегодня загрузил(а) более чёткую копию паспорта.",
+        "Мой адрес изменился, новый адрес указан в приложенном письме.",
+    ),
+}
