@@ -12,7 +12,7 @@ AXE := node_modules/axe-core/axe.min.js
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test install messages lint typecheck pytest bench clean
+.PHONY: demo test install messages lint typecheck pytest bench bench-casework clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Haven needs Python 3.11 or newer; this is " + sys.version.split()[0] + ".")'
@@ -22,7 +22,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
-install: $(STAMP) messages
+install: $(STAMP) messages .env
+
+# A source checkout is a local trial: `haven ...` commands use the demo profile
+# (data under var/). Deployments set HAVEN_ENV=production and SECRET_KEY in
+# their environment, which always wins over this file.
+.env:
+	@printf '# Read by Haven at start-up; environment variables win over it.\nHAVEN_ENV=demo\n' > .env
 
 messages: $(STAMP)
 	@HAVEN_ENV=test $(HAVEN) compilemessages --verbosity 0
@@ -60,6 +66,14 @@ test: lint typecheck pytest
 # Benchmarks: figures to quote, nothing asserted.
 bench: install
 	HAVEN_ENV=test $(BIN)/python bench/rules_eligibility.py
+
+# The casework pages under load: needs PostgreSQL on 127.0.0.1:5432 (user postgres, or
+# BENCH_DATABASE_URL) and wrk (Debian/Ubuntu: sudo apt-get install wrk), for this only.
+# Recreates the database haven_bench; takes a few minutes.
+bench-casework: install
+	@command -v wrk >/dev/null 2>&1 || { echo "wrk is missing: sudo apt-get install wrk (needed for this benchmark only)."; exit 1; }
+	@$(BIN)/python -c 'import gunicorn' 2>/dev/null || $(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(BIN)/python bench/casework_load.py
 
 clean:
 	rm -rf $(VENV) node_modules var/test-*

@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "haven.people",
     "haven.cases",
     "haven.documents",
+    "haven.issuance",
+    "haven.movements",
     "haven.web",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -82,7 +84,14 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
 ]
+
+# Background work (daily deadline and expiry checks, email) runs through
+# Django's task API with the database backend: enqueued in the same
+# transaction as the change, executed by `haven db_worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -157,6 +166,10 @@ CACHES = {
 # endpoint, e.g. "60/min"; counted in the cache above. Behind a TLS-terminating proxy
 # the client address is the last one the proxy added to X-Forwarded-For.
 HAVEN_API_ELIGIBILITY_RATE = env.str("HAVEN_API_ELIGIBILITY_RATE", default="60/min")
+# Lookups per client address on the public page that verifies issued documents.
+HAVEN_VERIFY_RATE = env.str("HAVEN_VERIFY_RATE", default="20/min")
+# Requests per border-control client (its token) to POST /api/v1/movements.
+HAVEN_API_MOVEMENTS_RATE = env.str("HAVEN_API_MOVEMENTS_RATE", default="600/min")
 NINJA_NUM_PROXIES = 1 if env.bool("HAVEN_BEHIND_PROXY", False) else 0
 
 # Accounts
@@ -191,6 +204,9 @@ ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_PREVENT_ENUMERATION = True
+# Confirming who you are before a sensitive change takes the password or the second
+# factor, never a code sent by email (whoever reads the mailbox is not the official).
+ACCOUNT_REAUTHENTICATION_METHODS = ("password", "mfa")
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Haven: "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 ACCOUNT_ADAPTER = "haven.accounts.adapters.AccountAdapter"
@@ -324,6 +340,9 @@ HAVEN_PUBLIC_URL = env.str(
     if PRODUCTION and ALLOWED_HOSTS
     else "http://127.0.0.1:8000",
 )
+# The state that issues visas and permits (ISO 3166 alpha-2), printed in their
+# machine-readable zones; permits name one of its regions (ISO 3166-2).
+HAVEN_ISSUING_STATE = env.str("HAVEN_ISSUING_STATE", default="RU")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Haven <no-reply@haven.invalid>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -347,5 +366,7 @@ LOGGING = {
         # The development server logs full URLs; Haven's URLs carry no personal data.
         "django.server": {"level": "INFO"},
         "axes": {"level": "WARNING"},
+        # WeasyPrint logs every rendering step of every PDF at INFO.
+        "weasyprint": {"level": "WARNING"},
     },
 }

@@ -33,7 +33,7 @@ def test_demo_data_is_refused_outside_demo_mode() -> None:
 
 def test_demo_load_creates_one_account_per_role_and_keeps_them(settings) -> None:
     settings.DEMO = True
-    output = run("demo", "load")
+    output = run("demo", "load", "--cases", "0")  # accounts only; cases: test_demo_cases.py
     assert "8 created, 0 kept" in output
     assert DEMO_PASSWORD in output
     for role in Role:
@@ -41,13 +41,13 @@ def test_demo_load_creates_one_account_per_role_and_keeps_them(settings) -> None
         assert user.check_password(DEMO_PASSWORD)
         has_totp = Authenticator.objects.filter(user=user, type="totp").exists()
         assert has_totp == (role != Role.APPLICANT)
-    assert "0 created, 8 kept" in run("demo", "load")
+    assert "0 created, 8 kept" in run("demo", "load", "--cases", "0")
     assert User.objects.count() == 8
 
 
 def test_demo_totp_prints_the_current_code(settings) -> None:
     settings.DEMO = True
-    run("demo", "load")
+    run("demo", "load", "--cases", "0")
     printed = run("demo", "totp", "auditor@demo.haven.example").strip()
     assert re.fullmatch(r"\d{6}", printed)
     assert printed == current_totp_code("auditor@demo.haven.example")[0]

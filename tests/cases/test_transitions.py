@@ -10,6 +10,7 @@ import pytest
 import haven
 from haven.cases.transitions import (
     DRAFT,
+    ENTRY_DOCUMENT,
     STAGE_KINDS,
     WITHDRAWN,
     Action,
@@ -28,6 +29,50 @@ def test_every_state_of_every_kind_lists_its_actions_and_leads_somewhere_known()
         for state, moves in table.items():
             for move in moves:
                 assert move.to_state in table or move.to_state == WITHDRAWN, (kind, state, move)
+
+
+def test_the_entry_document_states_lead_to_known_states() -> None:
+    decision_states = set(STAGE_KINDS["decision"])
+    for state, moves in ENTRY_DOCUMENT.items():
+        for move in moves:
+            assert move.to_state in decision_states | set(ENTRY_DOCUMENT) | {WITHDRAWN}, (
+                state,
+                move,
+            )
+
+
+@pytest.mark.parametrize("programme_id", ["shared-values", "people-in-spirit"])
+def test_every_status_has_its_allowed_actions_listed(programme_id: str) -> None:
+    """Each status is a key of the table, final ones with an empty tuple, none forgotten."""
+    programme = load_programmes()[programme_id]
+    table = programme_table(programme)
+    for stage in programme.stages:
+        if stage.kind not in STAGE_KINDS:
+            continue
+        for state in STAGE_KINDS[stage.kind]:
+            assert f"{stage.id}_{state}" in table
+
+
+def test_the_whole_life_of_a_shared_values_case() -> None:
+    programme = load_programmes()["shared-values"]
+    path = [
+        (DRAFT, Action.SUBMIT, "visa_submitted"),
+        ("visa_submitted", Action.START_REVIEW, "visa_in_review"),
+        ("visa_in_review", Action.REQUEST_INFORMATION, "visa_info_requested"),
+        ("visa_info_requested", Action.ANSWER_INFORMATION, "visa_in_review"),
+        ("visa_in_review", Action.APPROVE, "visa_granted"),
+        ("visa_granted", Action.RECORD_ENTRY, "trp_submitted"),
+        ("trp_submitted", Action.START_REVIEW, "trp_in_review"),
+        ("trp_in_review", Action.APPROVE, "trp_granted"),
+    ]
+    for status, action, target in path:
+        move = transition(programme, status, action)
+        assert move is not None, (status, action)
+        assert move.to_status == target
+    assert transition(programme, "visa_granted", Action.EXPIRE).to_status == "visa_expired"  # type: ignore[union-attr]
+    assert allowed_actions(programme, "visa_expired") == ()
+    assert allowed_actions(programme, "trp_granted") == ()
+    assert transition(programme, "trp_granted", Action.RECORD_ENTRY) is None
 
 
 @pytest.mark.parametrize("programme_id", ["shared-values"])

@@ -137,3 +137,24 @@ def test_text_output_explains_the_outcome_to_a_person() -> None:
     assert "Latvia" in text  # the reason's message, with the state's name
     assert "Presidential Decree No. 702" in text  # the law the reason rests on
     assert result.stderr == ""
+
+
+def test_before_the_first_migrate_it_answers_from_the_shipped_rules(tmp_path: Path) -> None:
+    """Outside checks may call the contract on a fresh checkout whose database is empty."""
+    result = subprocess.run(
+        [HAVEN, "eligibility", "--programme", "shared-values", "--nationality", "GBD",
+         "--date", "2024-10-01", "--format", "json"],
+        env={
+            **os.environ,
+            "HAVEN_ENV": "demo",
+            "HAVEN_VAR_DIR": str(tmp_path),
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.sqlite3'}",
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["outcome"] == "eligible"
+    assert "not migrated" in result.stderr

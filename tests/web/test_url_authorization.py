@@ -21,6 +21,7 @@ LOGIN = "login"  # redirect to the sign-in page
 DENIED = "denied"  # 403 or 404
 REDIRECT = "redirect"  # any other redirect
 METHOD_NOT_ALLOWED = "405"  # a POST-only endpoint answering the matrix's GET
+UNAUTHORIZED = "status 401"  # the API answers anonymous callers 401, never with a redirect
 ANONYMOUS = "anonymous"
 ACTORS = [ANONYMOUS, *(role.value for role in Role)]
 STAFF = [role.value for role in Role if role != Role.APPLICANT]
@@ -56,12 +57,43 @@ MATRIX: dict[str, dict[str, str]] = {
     "api:openapi-json": everyone(OK),
     "api:eligibility": everyone(METHOD_NOT_ALLOWED),  # POST only
     "api:api-root": everyone(DENIED),  # ninja's placeholder: 404, the docs page is off
+    # Border control's crossings: POST only, with a client's bearer token, never a session
+    # (tests/movements/test_api.py: 401 without a token, even signed in).
+    "api:movement_record": everyone(METHOD_NOT_ALLOWED),
+    # The applicant's journey as JSON (tests/cases_api/ checks owners, CSRF and every method).
+    # GET and POST /applications share a path, so both names answer the list.
+    **{
+        f"api:application_{name}": {**only(Role.APPLICANT), ANONYMOUS: UNAUTHORIZED}
+        for name in ("list", "start")
+    },
+    # Someone else's application: 404 for applicants, 403 for officials.
+    "api:application_detail": {**only(), ANONYMOUS: UNAUTHORIZED},
+    **{
+        f"api:application_{name}": everyone(METHOD_NOT_ALLOWED)  # PUT, POST or DELETE only
+        for name in (
+            "about_you",
+            "passport",
+            "declaration",
+            "document_upload",
+            "document_remove",
+            "submit",
+            "withdraw",
+            "answer",
+        )
+    },
     # Each role's own area.
     # The applicant's journey. A case id that is not the visitor's own answers 404,
     # exactly as one that does not exist (tests/cases/test_permissions.py checks owners).
     # A document id that is nobody's answers 404 to everyone signed in
     # (tests/documents/test_permissions.py checks owners and officials).
     "documents:download": signed_in(DENIED),
+    # Visas and permits: an id that is nobody's answers 404 to everyone signed in
+    # (tests/issuance/test_downloads.py and test_notifications.py check holders and officials).
+    "issuance:pdf": signed_in(DENIED),
+    "issuance:notification_record": signed_in(DENIED),
+    # Anyone may check a document; a wrong number or code gets the one generic answer.
+    "issuance:verify": everyone(OK),
+    "issuance:verify_link": everyone(OK),
     "cases:list": only(Role.APPLICANT),
     "cases:start": only(Role.APPLICANT),
     **{
@@ -76,10 +108,34 @@ MATRIX: dict[str, dict[str, str]] = {
             "submitted",
             "status",
             "withdraw",
+            "answer",
         )
     },
-    "web:work_visas": only(Role.CONSULAR_OFFICER),
-    "web:work_permits": only(Role.MIGRATION_OFFICER),
+    # A decision letter: its applicant and the officials handling the case; a decision id
+    # that is nobody's answers 404 to everyone signed in (tests/cases/test_letters.py).
+    "cases:decision_letter": signed_in(DENIED),
+    # The officials' queues (tests/cases/test_queues.py checks filters, actions and authorities).
+    "work:visas": only(Role.CONSULAR_OFFICER),
+    "work:permits": only(Role.MIGRATION_OFFICER),
+    **{
+        f"work:{name}": everyone(METHOD_NOT_ALLOWED)  # POST only
+        for name in ("visas_take_next", "permits_take_next", "assign", "unassign")
+    },
+    # The case page and its confirm pages: a case nobody has answers 404 to officials
+    # and 403 to everyone else (tests/cases/test_officer_views.py checks real cases).
+    **{
+        f"work:{name}": signed_in(DENIED)
+        for name in (
+            "case",
+            "case_start_review",
+            "case_request_information",
+            "case_approve",
+            "case_refuse",
+            "case_record_entry",
+        )
+    },
+    "work:case_note_add": everyone(METHOD_NOT_ALLOWED),  # POST only
+    "work:case_check_document": everyone(METHOD_NOT_ALLOWED),  # POST only
     "web:work_commission": only(Role.COMMISSION_MEMBER, Role.COMMISSION_SECRETARY),
     "rules:work_programmes": only(Role.POLICY_ADMIN),
     "rules:work_programme": only(Role.POLICY_ADMIN),
@@ -103,6 +159,9 @@ MATRIX: dict[str, dict[str, str]] = {
     "account_reset_password_from_key_done": everyone(OK),
     "account_confirm_email": everyone(OK),  # an unknown key shows "link invalid"
     "account_confirm_login_code": signed_in(REDIRECT),  # sign-in by code is not offered
+    # Re-authentication takes the password or the second factor, never an emailed code.
+    "account_request_reauthentication_code": signed_in(DENIED),
+    "account_confirm_reauthentication_code": signed_in(DENIED),
     # Two-factor authentication (allauth.mfa).
     "mfa_index": signed_in(OK),
     # Changing authenticators asks for the password again first (a redirect), and
@@ -121,6 +180,12 @@ SOMEONE_ELSES_CASE = {"public_id": "5f0c6b8e-2d7a-4c1e-9b3f-0a1b2c3d4e5f"}
 SAMPLE_KWARGS: dict[str, dict[str, str]] = {
     "cases:start": {"programme_id": "shared-values"},
     "documents:download": {"public_id": "6f1c3c0e-5b7a-4c55-9d7e-000000000000"},
+    "issuance:pdf": {"public_id": "6f1c3c0e-5b7a-4c55-9d7e-000000000001"},
+    "issuance:notification_record": {
+        "public_id": "6f1c3c0e-5b7a-4c55-9d7e-000000000001",
+        "year": "1",
+    },
+    "issuance:verify_link": {"number": "V26000001", "token": "not-the-token"},
     **{
         f"cases:{name}": SOMEONE_ELSES_CASE
         for name in (
@@ -133,7 +198,29 @@ SAMPLE_KWARGS: dict[str, dict[str, str]] = {
             "submitted",
             "status",
             "withdraw",
+            "answer",
         )
+    },
+    "cases:decision_letter": {
+        **SOMEONE_ELSES_CASE,
+        "decision_id": "6f1c3c0e-5b7a-4c55-9d7e-000000000002",
+    },
+    **{
+        f"api:application_{name}": SOMEONE_ELSES_CASE
+        for name in (
+            "detail",
+            "about_you",
+            "passport",
+            "declaration",
+            "document_upload",
+            "submit",
+            "withdraw",
+            "answer",
+        )
+    },
+    "api:application_document_remove": {
+        **SOMEONE_ELSES_CASE,
+        "document_public_id": "6f1c3c0e-5b7a-4c55-9d7e-000000000000",
     },
     "account_confirm_email": {"key": "MQ:1t0000:unknownkey"},
     "account_reset_password_from_key": {"uidb36": "zz", "key": "set-password"},
@@ -142,6 +229,21 @@ SAMPLE_KWARGS: dict[str, dict[str, str]] = {
     "rules:parameter_history": {"programme_id": "shared-values", "name": "designated_states"},
     "rules:work_programme": {"programme_id": "shared-values"},
     "rules:amendment_new": {"programme_id": "shared-values"},
+    "work:assign": SOMEONE_ELSES_CASE,
+    "work:unassign": SOMEONE_ELSES_CASE,
+    **{
+        f"work:{name}": SOMEONE_ELSES_CASE
+        for name in (
+            "case",
+            "case_note_add",
+            "case_check_document",
+            "case_start_review",
+            "case_request_information",
+            "case_approve",
+            "case_refuse",
+            "case_record_entry",
+        )
+    },
 }
 
 

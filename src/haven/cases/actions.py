@@ -19,6 +19,7 @@ from haven.cases.completeness import missing_items
 from haven.cases.errors import CaseError, CaseErrorCode
 from haven.cases.models import Case, CaseEvent, CaseEventType, Declaration, ReferenceCounter
 from haven.cases.transitions import DRAFT, STAGE_KINDS, Action, transition
+from haven.people.duplicates import name_keys_for
 from haven.people.models import Passport, Person
 from haven.rules.durations import add_duration
 from haven.rules.evaluate import Facts, evaluate
@@ -122,6 +123,7 @@ def case_update_person(*, actor: User, case: Case, data: dict[str, Any]) -> Pers
         )
         for name in changed:
             setattr(person, name, data[name])
+        person.name_key, person.native_name_key = name_keys_for(person)
         person.save()
         if changed:
             audit_record(
@@ -188,6 +190,26 @@ def case_sign_declaration(
     return declaration
 
 
+def apply_transition(case: Case, programme: Programme, action: Action) -> str:
+    """Move a locked case by one allowed action; the one place a status is written.
+
+    Returns the status it left. Raises ``CaseError(ACTION_NOT_ALLOWED)`` when
+    the case's status does not allow the action. The caller holds the row
+    lock and the transaction, and saves the case.
+    """
+    move = transition(programme, case.status, action)
+    if move is None:
+        raise CaseError(CaseErrorCode.ACTION_NOT_ALLOWED)
+    previous = case.status
+    if move.to_stage != case.stage:
+        case.stage = move.to_stage
+        case.stage_started_on = timezone.localdate()
+        case.deadline_missed_on = None
+    case.status = move.to_status
+    case.version += 1
+    return previous
+
+
 def _next_reference(year: int) -> str:
     ReferenceCounter.objects.bulk_create([ReferenceCounter(year=year)], ignore_conflicts=True)
     counter = ReferenceCounter.objects.select_for_update().get(year=year)
@@ -231,6 +253,7 @@ def case_submit(*, actor: User, case: Case, key: str = "") -> Case:
         locked.reference = _next_reference(today.year)
         locked.status = move.to_status
         locked.submitted_at = timezone.now()
+        locked.stage_started_on = today
         locked.submission_key = key or None
         locked.evaluation = result.to_record()
         locked.deadline = add_duration(today, deadline.value) if deadline else None

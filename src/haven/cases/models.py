@@ -18,6 +18,13 @@ class CaseEventType(models.TextChoices):
     APPROVED = "APPROVED", _("Approved")
     REFUSED = "REFUSED", _("Refused")
     WITHDRAWN = "WITHDRAWN", _("Application withdrawn")
+    ASSIGNED = "ASSIGNED", _("Officer assigned")
+    UNASSIGNED = "UNASSIGNED", _("Officer unassigned")
+    DOCUMENT_ISSUED = "DOCUMENT_ISSUED", _("Document issued")
+    ENTRY_RECORDED = "ENTRY_RECORDED", _("Entry recorded")
+    DOCUMENT_EXPIRED = "DOCUMENT_EXPIRED", _("Visa expired unused")
+    DEADLINE_MISSED = "DEADLINE_MISSED", _("Deadline passed without a decision")
+    NOTIFICATION_RECORDED = "NOTIFICATION_RECORDED", _("Annual notification recorded")
 
 
 class Case(models.Model):
@@ -57,6 +64,10 @@ class Case(models.Model):
         blank=True,
         related_name="assigned_cases",
     )
+    # The day the current stage began (submission, or entry for the permit stage).
+    stage_started_on = models.DateField(_("stage started"), null=True, blank=True)
+    # Set by the daily deadline check when the deadline passed without a decision.
+    deadline_missed_on = models.DateField(_("deadline missed"), null=True, blank=True)
     version = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -121,3 +132,133 @@ class Declaration(models.Model):
 
     def __str__(self) -> str:
         return f"declaration {self.pk}"
+
+
+class InformationRequest(models.Model):
+    """An official's request for information; the case waits until the applicant answers."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="information_requests")
+    stage = models.CharField(max_length=64)
+    message = models.TextField(_("what is needed"))
+    due_on = models.DateField(_("answer due by"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField()
+    answer = models.TextField(_("answer"), blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"request {self.pk} on {self.case_id}"
+
+
+class Decision(models.Model):
+    """A named official's decision on one stage of a case, with its grounds.
+
+    One per case and stage (a unique constraint), so two officials deciding at
+    once cannot both succeed. Grounds are copied from the programme's
+    parameters at the time of deciding, with their legal basis.
+    """
+
+    class Outcome(models.TextChoices):
+        APPROVED = "approved", _("Approved")
+        REFUSED = "refused", _("Refused")
+
+    # In the decision letter's address instead of the row id, which is guessable.
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="decisions")
+    stage = models.CharField(max_length=64)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices)
+    grounds = models.JSONField(default=list)  # [{"code", "article", "act", "title": {lang: text}}]
+    explanation = models.TextField(_("explanation for the applicant"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case", "stage"], name="decision_one_per_stage")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.stage} {self.outcome}"
+
+
+class CaseNote(models.Model):
+    """An internal note by an official; never shown to the applicant."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+    text = models.TextField(_("note"))
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"note {self.pk} on {self.case_id}"
+
+
+class DocumentCheck(models.Model):
+    """A document of the stage's checklist that an officer has seen and accepted."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="document_checks")
+    stage = models.CharField(max_length=64)
+    code = models.CharField(max_length=64)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    checked_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "stage", "code"], name="document_check_once_per_code"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.stage} {self.code}"
+
+
+class ReminderSent(models.Model):
+    """An email the daily checks sent, so that each goes out once.
+
+    ``object_id`` is the row the email is about: an information request, a
+    permit's annual notification, or the timeline entry of a missed deadline
+    (reported to the authority's supervisors). The unique constraint, not a
+    flag on those rows, makes a second run of the checks (or two at once)
+    send nothing twice; the row is written in the same transaction as the
+    email is handed to the mail server, so a failed send is tried again the
+    next day.
+    """
+
+    class Kind(models.TextChoices):
+        INFORMATION_DUE_SOON = "information_due_soon", _("Information due soon")
+        NOTIFICATION_WINDOW_OPEN = "notification_window_open", _("Annual notification due")
+        DEADLINE_REPORTED = "deadline_reported", _("Missed deadline reported")
+
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    object_id = models.PositiveBigIntegerField()
+    sent_on = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id"], name="reminder_sent_once")
+        ]
+        # Given per user (``haven users supervise``), not through a role: a supervisor is
+        # an official of an authority who also gets its daily report of missed deadlines.
+        permissions = [
+            ("receive_deadline_reports", "Can receive the daily report of missed deadlines")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_id}"

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from haven.cases.models import Case
+from haven.cases.transitions import DRAFT
+from haven.rules.programme import Programme
+from haven.rules.selectors import programme_get
 from haven.rules.simulation import ApplicationFacts
 
 
@@ -26,6 +31,64 @@ def access_case(user: Any, public_id: uuid.UUID | str) -> Case:
         )
     except (Case.DoesNotExist, ValueError) as error:
         raise Http404 from error
+
+
+def officer_case_ids(user: Any, cases: Iterable[Case]) -> set[int]:
+    """The pks of ``cases`` (submitted ones) that the official may open.
+
+    An official may open a case when their authority handles its current
+    stage, or decided an earlier stage of it (a decision exists for a stage
+    whose authority is theirs). One query for the decisions, whatever the
+    number of cases, plus one per programme among them.
+    """
+    from haven.cases.authorities import officer_authorities
+    from haven.cases.models import Decision
+
+    authorities = officer_authorities(user)
+    if not authorities:
+        return set()
+    programmes: dict[str, Programme] = {}
+
+    def authority_of(programme_id: str, stage_id: str) -> str | None:
+        if programme_id not in programmes:
+            programmes[programme_id] = programme_get(programme_id)
+        try:
+            return programmes[programme_id].stage(stage_id).authority
+        except KeyError:
+            return None
+
+    allowed: set[int] = set()
+    elsewhere: dict[int, Case] = {}
+    for case in cases:
+        if case.status == DRAFT:
+            continue
+        if authority_of(case.programme, case.stage) in authorities:
+            allowed.add(case.pk)
+        else:
+            elsewhere[case.pk] = case
+    if elsewhere:
+        decided = Decision.objects.filter(case_id__in=elsewhere).values_list("case_id", "stage")
+        for case_id, stage_id in decided:
+            if authority_of(elsewhere[case_id].programme, stage_id) in authorities:
+                allowed.add(case_id)
+    return allowed
+
+
+def access_case_for_officer(user: Any, public_id: uuid.UUID | str) -> Case:
+    """A submitted case the official may open (see ``officer_case_ids``), or 404.
+
+    The same answer for a case that does not exist, a draft, and a case the
+    official's authority neither handles now nor decided before.
+    """
+    try:
+        case = (
+            Case.objects.select_related("assignee").exclude(status=DRAFT).get(public_id=public_id)
+        )
+    except (Case.DoesNotExist, ValueError, ValidationError) as error:
+        raise Http404 from error
+    if case.pk not in officer_case_ids(user, [case]):
+        raise Http404
+    return case
 
 
 def application_facts(programme_id: str) -> Iterator[ApplicationFacts]:
@@ -55,3 +118,80 @@ def application_facts(programme_id: str) -> Iterator[ApplicationFacts]:
 
 def application_count(programme_id: str) -> int:
     return Case.objects.filter(programme=programme_id).count()
+
+
+# Every case has exactly one applicant person; one who has not said a citizenship yet
+# (a draft before "About you") is counted under ICAO 9303's "unspecified nationality".
+UNSPECIFIED_NATIONALITY = "XXX"
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    """How many cases there are, by status, stage, programme and the applicant's citizenship."""
+
+    total: int
+    by_status: dict[str, int]
+    by_stage: dict[str, int]
+    by_programme: dict[str, int]
+    by_nationality: dict[str, int]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "total": self.total,
+            "by_status": self.by_status,
+            "by_stage": self.by_stage,
+            "by_programme": self.by_programme,
+            "by_nationality": self.by_nationality,
+        }
+
+
+def case_summary(programme_id: str | None = None) -> CaseSummary:
+    """Counts of every case (drafts and withdrawn ones too), for operators and the CLI.
+
+    No user: it reads figures only, never a person's data, and is called by
+    the ``haven cases summary`` command, which only an operator with database
+    access can run. Each case counts once under its applicant's *first*
+    citizenship as given in the application (a dual national under the one
+    named first; codes that are not states, such as XXA for a stateless
+    person, under their own code; no citizenship yet under XXX). Four
+    grouped queries, however many cases there are.
+    """
+    from django.db.models import Count
+    from django.db.models.fields.json import KeyTextTransform
+
+    from haven.people.models import Person
+
+    cases = Case.objects.all()
+    people = Person.objects.filter(role=Person.Role.APPLICANT)
+    if programme_id is not None:
+        cases = cases.filter(programme=programme_id)
+        people = people.filter(case__programme=programme_id)
+
+    def counted(field: str) -> dict[str, int]:
+        rows = cases.order_by().values(field).annotate(count=Count("pk"))
+        return {row[field]: row["count"] for row in sorted(rows, key=lambda row: row[field])}
+
+    by_status = counted("status")
+    by_nationality: dict[str, int] = {}
+    rows = (
+        people.order_by()
+        .annotate(first=KeyTextTransform("0", "citizenships"))
+        .values("first")
+        .annotate(count=Count("pk"))
+    )
+    for row in rows:
+        code = row["first"] or UNSPECIFIED_NATIONALITY
+        by_nationality[code] = by_nationality.get(code, 0) + row["count"]
+    total = sum(by_status.values())
+    missing = total - sum(by_nationality.values())  # a case without its person: never by actions
+    if missing > 0:
+        by_nationality[UNSPECIFIED_NATIONALITY] = (
+            by_nationality.get(UNSPECIFIED_NATIONALITY, 0) + missing
+        )
+    return CaseSummary(
+        total=total,
+        by_status=by_status,
+        by_stage=counted("stage"),
+        by_programme=counted("programme"),
+        by_nationality=dict(sorted(by_nationality.items())),
+    )

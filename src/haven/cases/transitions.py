@@ -27,6 +27,8 @@ class Action(enum.StrEnum):
     ANSWER_INFORMATION = "answer_information"
     APPROVE = "approve"
     REFUSE = "refuse"
+    RECORD_ENTRY = "record_entry"
+    EXPIRE = "expire"
 
 
 class StageState(enum.StrEnum):
@@ -35,12 +37,14 @@ class StageState(enum.StrEnum):
     INFO_REQUESTED = "info_requested"
     GRANTED = "granted"
     REFUSED = "refused"
+    EXPIRED = "expired"
 
 
 @dataclass(frozen=True)
 class Move:
     action: Action
-    to_state: str  # a state of the same stage, or WITHDRAWN
+    to_state: str  # a state of the same stage (or of the next one), or WITHDRAWN
+    next_stage: bool = False
 
 
 # The decision kind: an authority reviews, may ask for information, then decides.
@@ -64,6 +68,19 @@ DECISION: dict[str, tuple[Move, ...]] = {
 }
 
 STAGE_KINDS: dict[str, dict[str, tuple[Move, ...]]] = {"decision": DECISION}
+
+# A stage whose grant issues a document for entering the country (a visa):
+# the grant waits for the entry, which opens the next stage, or for the
+# document to expire unused. Replaces the decision kind's final "granted".
+ENTRY_DOCUMENT: dict[str, tuple[Move, ...]] = {
+    StageState.GRANTED: (
+        Move(Action.RECORD_ENTRY, StageState.SUBMITTED, next_stage=True),
+        Move(Action.EXPIRE, StageState.EXPIRED),
+        Move(Action.WITHDRAW, WITHDRAWN),
+    ),
+    StageState.EXPIRED: (),
+}
+ENTRY_DOCUMENT_KINDS = frozenset({"visa"})
 
 # Statuses outside any stage.
 DRAFT_MOVES: tuple[Move, ...] = (Move(Action.SUBMIT, StageState.SUBMITTED),)
@@ -91,18 +108,22 @@ def programme_table(programme: Programme) -> dict[str, dict[Action, Transition]]
         },
         WITHDRAWN: {},
     }
-    for stage in programme.stages:
+    for index, stage in enumerate(programme.stages):
         kind = STAGE_KINDS.get(stage.kind)
         if kind is None:
             continue  # stage kinds whose casework is not built yet have no statuses
-        for state, moves in kind.items():
+        following = programme.stages[index + 1] if index + 1 < len(programme.stages) else None
+        states = dict(kind)
+        if stage.issues in ENTRY_DOCUMENT_KINDS and following is not None:
+            states.update(ENTRY_DOCUMENT)
+        for state, moves in states.items():
             status = status_of(stage.id, state)
-            table[status] = {
-                move.action: Transition(
-                    move.action, status, status_of(stage.id, move.to_state), stage.id
+            table[status] = {}
+            for move in moves:
+                target = following if move.next_stage and following is not None else stage
+                table[status][move.action] = Transition(
+                    move.action, status, status_of(target.id, move.to_state), target.id
                 )
-                for move in moves
-            }
     return table
 
 

@@ -15,4 +15,10 @@ urlpatterns = [
     path("<uuid:public_id>/submitted/", views.application_submitted, name="submitted"),
     path("<uuid:public_id>/status/", views.application_status, name="status"),
     path("<uuid:public_id>/withdraw/", views.application_withdraw, name="withdraw"),
+    path("<uuid:public_id>/answer/", views.application_answer, name="answer"),
+    path(
+        "<uuid:public_id>/decisions/<uuid:decision_id>/letter.pdf",
+        views.decision_letter,
+        name="decision_letter",
+    ),
 ]

@@ -5,20 +5,31 @@ Views parse input, call one selector or action, and render.
 
 from __future__ import annotations
 
+import io
 import uuid
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from haven.accounts.access import require_permission
-from haven.cases import actions
+from haven.cases import actions, casework
+from haven.cases.answer_forms import AnswerForm
 from haven.cases.completeness import Section, missing_items, required_documents
 from haven.cases.errors import CaseError, CaseErrorCode
 from haven.cases.forms import AboutYouForm, DeclarationForm, PassportForm
+from haven.cases.letters import (
+    access_decision_letter,
+    decision_letter_filename,
+    decision_letter_pdf,
+    decision_letter_record_viewed,
+)
 from haven.cases.models import Case
 from haven.cases.presentation import (
     authority_label,
@@ -27,8 +38,10 @@ from haven.cases.presentation import (
     task_list,
 )
 from haven.cases.selectors import access_case, case_list_for_applicant
+from haven.cases.status_page import open_request, status_page
 from haven.cases.transitions import DRAFT, Action, allowed_actions
 from haven.cases.vocabulary import document_help, document_label
+from haven.issuance.selectors import issued_list_for_case
 from haven.people.models import Passport, Person
 from haven.rules.programme import Programme
 from haven.rules.selectors import ProgrammeNotFound, programme_get
@@ -355,28 +368,91 @@ def application_submitted(request: HttpRequest, public_id: uuid.UUID) -> HttpRes
 
 @require_permission(APPLY)
 def application_status(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """Status, stage and authority, deadline and expected date, open request, timeline, letters."""
     case = access_case(request.user, public_id)
     if case.status == DRAFT:
         return redirect("cases:detail", case.public_id)
     programme = programme_get(case.programme)
-    language = _language()
-    stage = programme.stage(case.stage)
     today = timezone.localdate()
     return render(
         request,
         "cases/status.html",
         {
-            "case": case,
-            "title": programme.localised(programme.title, language),
-            "status": status_label(programme, case, language),
-            "stage": programme.localised(stage.title, language),
-            "authority": authority_label(stage.authority),
-            "events": case.events.filter(visible_to_applicant=True),
-            "overdue": bool(case.deadline and case.deadline < today),
-            "can_withdraw": Action.WITHDRAW in allowed_actions(programme, case.status),
-            "documents": _documents(case),
+            **status_page(case, programme, today, _language()),
+            "issued": issued_list_for_case(request.user, case, today),
         },
     )
+
+
+@require_permission(APPLY)
+def application_answer(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """Answer the official's open request for information, with files if asked for."""
+    from haven.documents.validation import UploadRefused
+
+    case = access_case(request.user, public_id)
+    information = open_request(case)
+    if information is None:
+        return redirect("cases:status", case.public_id)
+    form = AnswerForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            casework.case_answer_information(
+                applicant=request.user,  # type: ignore[arg-type]
+                case=case,
+                answer=form.cleaned_data["answer"],
+                files=form.cleaned_data["attachments"],
+            )
+        except UploadRefused as refusal:
+            form.add_error(
+                "attachments",
+                _("%(file)s: %(problem)s")
+                % {"file": refusal.file_name, "problem": refusal.message},
+            )
+        except CaseError as failure:
+            form.add_error(None, failure.message)
+        else:
+            messages.success(
+                request,
+                _("We sent your answer to the official. Your application is back in review."),
+            )
+            return redirect("cases:status", case.public_id)
+    return render(
+        request,
+        "cases/answer.html",
+        {
+            "case": case,
+            "request_for_information": information,
+            "form": form,
+            "files_lost": bool(request.method == "POST" and request.FILES),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_GET
+@login_required
+def decision_letter(
+    request: HttpRequest, public_id: uuid.UUID, decision_id: uuid.UUID
+) -> FileResponse:
+    """The decision letter as PDF, for the applicant or an official who handles the case.
+
+    Every download is recorded in the audit trail, the applicant's own too.
+    """
+    decision = access_decision_letter(request.user, public_id, decision_id)
+    content = decision_letter_pdf(decision)
+    decision_letter_record_viewed(actor=request.user, decision=decision)  # type: ignore[arg-type]
+    response = FileResponse(
+        io.BytesIO(content),
+        as_attachment=True,
+        filename=decision_letter_filename(decision),
+        content_type="application/pdf",
+    )
+    # A PDF is never shown as a page of this site (see haven.documents.views).
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response["Cross-Origin-Resource-Policy"] = "same-origin"
+    patch_cache_control(response, no_store=True, private=True)
+    return response
 
 
 @require_permission(APPLY)

@@ -20,6 +20,11 @@ DOCUMENTS: dict[str, tuple[Promise, Promise]] = {
             "straight at the camera, without a hat or sunglasses."
         ),
     ),
+    # Files sent with an answer to an official's request for information.
+    "additional": (
+        _("Additional document"),
+        _("A document you sent with your answer to an official's request for information."),
+    ),
 }
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.core.files.base import ContentFile, File
@@ -19,10 +21,12 @@ from haven.cases.errors import CaseError, CaseErrorCode
 from haven.cases.models import Case
 from haven.cases.transitions import DRAFT
 from haven.documents.models import Document
-from haven.documents.validation import CheckedFile, check_upload, clean_file_name
+from haven.documents.validation import CheckedFile, UploadRefused, check_upload, clean_file_name
 
 # Kinds are codes from the programme's parameters; they also name downloaded files.
 _KIND = re.compile(r"^[a-z0-9_]{1,64}$")
+# The kind of the files an applicant sends with an answer to a request for information.
+ANSWER_KIND = "additional"
 
 
 def _check_may_change(actor: User, case: Case) -> None:
@@ -46,8 +50,9 @@ def document_upload(
 ) -> Document:
     """Check a file, store it and record it on the applicant's draft application.
 
-    Who: the applicant who owns ``case``, while it is a draft (uploads in
-    answer to a request for information are not handled yet). ``kind`` must be
+    Who: the applicant who owns ``case``, while it is a draft (files sent in
+    answer to a request for information go through ``uploads_store`` and
+    ``document_record``, see ``case_answer_information``). ``kind`` must be
     one of ``allowed_kinds``, which the caller takes from the programme.
 
     Raises ``CaseError(ACTION_NOT_ALLOWED)`` for someone else's case or a kind
@@ -69,36 +74,107 @@ def document_upload(
         with transaction.atomic():
             locked = Case.objects.select_for_update().get(pk=case.pk)
             _check_may_change(actor, locked)
-            document = Document.objects.create(
+            document = document_record(
+                actor=actor,
                 case=locked,
                 kind=kind,
-                original_name=clean_file_name(uploaded_file.name),
-                storage_name=storage_name,
-                content_type=checked.content_type,
-                size=checked.size,
-                sha256=checked.sha256,
-                width=checked.width,
-                height=checked.height,
-                pages=checked.pages,
+                stored=StoredUpload(checked, storage_name, clean_file_name(uploaded_file.name)),
                 received_at=now,
-                uploaded_by=actor,
-            )
-            # Never the file name: applicants name files after themselves.
-            audit_record(
-                event_type=EventType.DOCUMENT_UPLOADED,
-                actor=actor,
-                subject=document,
-                details={
-                    "case": locked.pk,
-                    "kind": kind,
-                    "size": checked.size,
-                    "sha256": checked.sha256,
-                    "content_type": checked.content_type,
-                },
             )
     except BaseException:
         default_storage.delete(storage_name)
         raise
+    return document
+
+
+@dataclass(frozen=True)
+class StoredUpload:
+    """A checked file saved under a name Haven made up, not yet recorded on any case."""
+
+    checked: CheckedFile
+    storage_name: str
+    original_name: str
+
+
+def uploads_store(uploaded_files: Sequence[File[Any]]) -> list[StoredUpload]:
+    """Check every file, then store them all: one refused file means none is stored.
+
+    Raises ``UploadRefused`` (with ``file_name`` set to the refused file's
+    name) before anything is stored. The caller records the files with
+    ``document_record`` in its own transaction and, if that fails, deletes
+    them again with ``uploads_discard``.
+    """
+    checked: list[tuple[CheckedFile, str]] = []
+    for uploaded in uploaded_files:
+        name = clean_file_name(uploaded.name)
+        try:
+            checked.append((check_upload(uploaded), name))
+        except UploadRefused as refusal:
+            refusal.file_name = name
+            raise
+    now = timezone.now()
+    stored: list[StoredUpload] = []
+    try:
+        for item, name in checked:
+            storage_name = default_storage.save(_storage_name(item, now), ContentFile(item.content))
+            stored.append(StoredUpload(item, storage_name, name))
+    except BaseException:
+        uploads_discard(stored)
+        raise
+    return stored
+
+
+def uploads_discard(stored: Sequence[StoredUpload]) -> None:
+    """Delete stored files that were never recorded (their action failed)."""
+    for item in stored:
+        default_storage.delete(item.storage_name)
+
+
+def document_record(
+    *,
+    actor: User,
+    case: Case,
+    kind: str,
+    stored: StoredUpload,
+    received_at: datetime,
+    details: dict[str, Any] | None = None,
+) -> Document:
+    """Record a stored file on ``case``, with its audit event, in the caller's transaction.
+
+    Only for actions that hold the case's lock and have checked that ``actor``
+    may add the file (``document_upload``, ``case_answer_information``).
+    """
+    if not _KIND.match(kind):
+        raise CaseError(CaseErrorCode.ACTION_NOT_ALLOWED)
+    checked = stored.checked
+    document = Document.objects.create(
+        case=case,
+        kind=kind,
+        original_name=stored.original_name,
+        storage_name=stored.storage_name,
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        width=checked.width,
+        height=checked.height,
+        pages=checked.pages,
+        received_at=received_at,
+        uploaded_by=actor,
+    )
+    # Never the file name: applicants name files after themselves.
+    audit_record(
+        event_type=EventType.DOCUMENT_UPLOADED,
+        actor=actor,
+        subject=document,
+        details={
+            "case": case.pk,
+            "kind": kind,
+            "size": checked.size,
+            "sha256": checked.sha256,
+            "content_type": checked.content_type,
+            **(details or {}),
+        },
+    )
     return document
 
 

@@ -34,7 +34,7 @@ from django.core.files.base import File
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from PIL import Image, ImageOps
+from PIL import Image, ImageFile, ImageOps
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, PdfObject
 
@@ -128,6 +128,8 @@ class UploadRefused(Exception):
         super().__init__(code.value)
         self.code = code
         self.message: str | _StrPromise = message if message is not None else default_message(code)
+        # The refused file's name as uploaded, when several are checked at once (uploads_store).
+        self.file_name = ""
 
 
 @dataclass(frozen=True)
@@ -231,6 +233,9 @@ def check_content(data: bytes) -> CheckedFile:
 
 def _open_image(data: bytes, content_type: str) -> Image.Image:
     """Open (header only) with the one decoder the detected type allows, and check its size."""
+    # WeasyPrint (the PDF letters and documents) switches this on for the whole process
+    # when first imported; a truncated upload must be refused whatever ran before.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     formats = ["JPEG"] if content_type == JPEG else ["PNG"]
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)

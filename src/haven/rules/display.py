@@ -139,6 +139,12 @@ def show_value(programme: Programme, kind: ParameterType, value: Any, language: 
         return ShownValue(_list_text(items), items=items)
     if kind == ParameterType.TEXT:
         return ShownValue(programme.localised(value, language))
+    if kind == ParameterType.GROUNDS:
+        items = tuple(
+            f"{programme.localised(ground['title'], language)} ({ground['article']})"
+            for ground in value
+        )
+        return ShownValue(_list_text(items), items=items)
     return ShownValue(str(value))  # pragma: no cover - every type is handled above
 
 

@@ -20,6 +20,7 @@ from haven.rules.references import LegalReference
 
 PROGRAMMES_DIR = Path(__file__).resolve().parent / "programmes"
 STAGE_KINDS = ("decision", "event", "commission", "external_check")
+ISSUED_KINDS = ("", "visa", "trp", "residence_permit")
 DURATION_UNITS = ("years", "months", "days")
 
 # The parameters each rule set reads; a programme using it must define them.
@@ -168,7 +169,30 @@ class _Checker:
             return tuple(value)
         if kind == ParameterType.TEXT:
             return self.texts(value, key)
+        if kind == ParameterType.GROUNDS:
+            return self.grounds(value, key)
         raise self.fail(key, f"unknown type {kind}")  # pragma: no cover
+
+    def grounds(self, value: Any, key: str) -> tuple[dict[str, Any], ...]:
+        if not isinstance(value, list) or not value:
+            raise self.fail(key, "must be a list of grounds, each with code, article and title")
+        grounds = []
+        for index, entry in enumerate(value):
+            where = f"{key}[{index}]"
+            code = self.field(entry, where, "code", str)
+            if not code.replace("_", "").isalnum() or not code.islower():
+                raise self.fail(f"{where}.code", "must be lower-case letters, digits and _")
+            grounds.append(
+                {
+                    "code": code,
+                    "article": self.field(entry, where, "article", str),
+                    "title": self.texts(entry.get("title"), f"{where}.title"),
+                }
+            )
+        codes = [ground["code"] for ground in grounds]
+        if len(set(codes)) != len(codes):
+            raise self.fail(key, "lists a code twice")
+        return tuple(grounds)
 
     def country_list(self, value: Any, key: str) -> frozenset[str]:
         if not isinstance(value, list):
@@ -246,6 +270,7 @@ def load_programme(directory: Path) -> Programme:
                 kind=kind,
                 authority=reader.field(spec, key, "authority", str),
                 title=reader.texts(spec.get("title"), f"{key}.title"),
+                issues=_issued_kind(reader, spec, key),
             )
         )
     if not stages:
@@ -280,6 +305,13 @@ def load_programme(directory: Path) -> Programme:
         stages=tuple(stages),
         parameters=parameters,
     )
+
+
+def _issued_kind(reader: _Checker, spec: Any, key: str) -> str:
+    issues = spec.get("issues", "")
+    if issues not in ISSUED_KINDS:
+        raise reader.fail(f"{key}.issues", f"must be one of {ISSUED_KINDS}")
+    return str(issues)
 
 
 def check_value(kind: ParameterType, value: Any, source: str) -> Any:

@@ -94,3 +94,21 @@ def country_name(code: str, language: str) -> str:
 
     names = Locale.parse(language).territories
     return str(names.get(code) or code)
+
+
+_ICAO_FOR_ISO: dict[str, str] = {"DE": "D", "XK": "RKS"}
+
+
+def icao_code(code: str) -> str:
+    """The ICAO 9303 code a machine-readable zone prints for a canonical nationality code."""
+    nationality = parse_nationality(code)
+    if nationality.icao_class:
+        return nationality.icao_class
+    if nationality.country is None:
+        return nationality.code
+    if nationality.country in _ICAO_FOR_ISO:
+        return _ICAO_FOR_ISO[nationality.country]
+    country = pycountry.countries.get(alpha_2=nationality.country)
+    if country is None:  # pragma: no cover - parse_nationality accepted it
+        raise UnknownNationalityCode(code)
+    return str(country.alpha_3)

@@ -21,6 +21,9 @@ class ParameterType(enum.StrEnum):
     COUNTRY_LIST = "country_list"  # ISO alpha-2 codes
     CODE_LIST = "code_list"  # Haven's own codes (documents, waived requirements, ...)
     TEXT = "text"  # {"en": ..., "ru": ..., ...}
+    # Grounds for a decision: [{"code": ..., "article": ..., "title": {"en": ..., ...}}],
+    # the act being the value's reference.
+    GROUNDS = "grounds"
 
 
 @dataclass(frozen=True)

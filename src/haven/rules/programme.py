@@ -23,6 +23,9 @@ class Stage:
     kind: str  # decision | event | commission | external_check
     authority: str
     title: dict[str, str]
+    # What a grant at this stage issues: "visa" (used to enter, then the next
+    # stage begins), "trp" or "residence_permit"; "" for nothing.
+    issues: str = ""
 
 
 @dataclass(frozen=True)

@@ -62,6 +62,18 @@ def _shipped(programme_id: str) -> Programme:
     return shipped[programme_id]
 
 
+def amendments_recorded() -> bool:
+    """Whether the database holds the amendments table (false before the first migrate)."""
+    from django.db import connection
+
+    return Amendment._meta.db_table in connection.introspection.table_names()
+
+
+def programme_shipped(programme_id: str) -> Programme:
+    """The programme as shipped in YAML, without amendments recorded in the database."""
+    return _shipped(programme_id)
+
+
 def programme_get(programme_id: str) -> Programme:
     """The programme with every recorded amendment applied (one query)."""
     shipped = _shipped(programme_id)

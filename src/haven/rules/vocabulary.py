@@ -47,6 +47,10 @@ PARAMETER_LABELS: dict[str, Promise] = {
     "visa_documents": _("Documents the visa application must include"),
     "passport_minimum_validity": _("The passport must remain valid for at least"),
     "declaration_text": _("The declaration the applicant signs"),
+    "visa_decision_deadline": _("Decision on the visa within"),
+    "visa_refusal_grounds": _("Grounds on which the visa may be refused"),
+    "trp_refusal_grounds": _("Grounds on which the temporary residence permit may be refused"),
+    "trp_documents": _("Documents for the temporary residence permit"),
 }
 
 # What the start page shows under "How long it takes and what it costs", in this order.
@@ -77,6 +81,20 @@ CODE_LABELS: dict[str, Promise] = {
     # Documents an application must include.
     "passport_scan": _("Passport: the page with your photo"),
     "photo": _("Photo of your face"),
+    # Documents the migration officer checks for the permit.
+    "application_form": _("Application form for the permit"),
+    "passport_translation": _("Passport with a notarised translation into Russian"),
+    "photos": _("Two photos"),
+    "migration_card": _("Migration card stamped at entry"),
+    "registration": _("Registration at the place of stay"),
+    "criminal_record_certificate": _(
+        "Criminal record certificate with apostille, not older than three months"
+    ),
+    "medical_certificates": _(
+        "Medical certificates (HIV, hepatitis, syphilis, tuberculosis, drug addiction)"
+    ),
+    "fee_receipt": _("Receipt for the state fee"),
+    "fingerprint_registration": _("Fingerprint registration"),
     # Classes of British nationality (ICAO 9303).
     "GBD": _("British Overseas Territories citizens (GBD)"),
     "GBN": _("British Nationals (Overseas) (GBN)"),

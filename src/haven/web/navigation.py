@@ -18,8 +18,8 @@ class Area:
 
 AREAS: dict[Role, Area] = {
     Role.APPLICANT: Area("cases:list", _("My applications")),
-    Role.CONSULAR_OFFICER: Area("web:work_visas", _("Visa applications")),
-    Role.MIGRATION_OFFICER: Area("web:work_permits", _("Residence permit applications")),
+    Role.CONSULAR_OFFICER: Area("work:visas", _("Visa applications")),
+    Role.MIGRATION_OFFICER: Area("work:permits", _("Residence permit applications")),
     Role.COMMISSION_MEMBER: Area("web:work_commission", _("Commission")),
     Role.COMMISSION_SECRETARY: Area("web:work_commission", _("Commission")),
     Role.POLICY_ADMIN: Area("rules:work_programmes", _("Programmes")),

@@ -23,16 +23,6 @@ def health(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"status": "ok"})
 
 
-@require_permission("accounts.work_consular_queue")
-def work_visas(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/work_visas.html")
-
-
-@require_permission("accounts.work_migration_queue")
-def work_permits(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/work_permits.html")
-
-
 @require_permission("accounts.review_commission_cases")
 def work_commission(request: HttpRequest) -> HttpResponse:
     return render(request, "web/work_commission.html")

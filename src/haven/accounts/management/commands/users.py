@@ -1,4 +1,4 @@
-"""``haven users create | grant | revoke``: accounts for officials, run by an operator."""
+"""``haven users create | grant | revoke | supervise | unsupervise``: officials' accounts, run by an operator."""
 
 from __future__ import annotations
 
@@ -32,6 +32,12 @@ class Command(BaseCommand):
             action = sub.add_parser(verb, help=f"{verb.capitalize()} a role.")
             action.add_argument("email")
             action.add_argument("role", choices=ROLE_NAMES)
+        supervise = sub.add_parser(
+            "supervise", help="Send an official their authority's daily report of missed deadlines."
+        )
+        supervise.add_argument("email")
+        unsupervise = sub.add_parser("unsupervise", help="Stop the daily report for an official.")
+        unsupervise.add_argument("email")
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
@@ -41,12 +47,32 @@ class Command(BaseCommand):
         user = User.objects.filter(email__iexact=options["email"]).first()
         if user is None:
             raise CommandError(f"No account has the email {options['email']}.", returncode=2)
+        if action in ("supervise", "unsupervise"):
+            self._supervise(user, action)
+            return
         role = Role(options["role"])
         if action == "grant":
             user_grant_role(user=user, role=role)
         else:
             user_revoke_role(user=user, role=role)
         self.stdout.write(f"{action}: {role.value} for {user.email}")
+
+    def _supervise(self, user: User, action: str) -> None:
+        from haven.cases.errors import CaseError
+        from haven.cases.supervision import supervisor_add, supervisor_remove
+
+        if action == "unsupervise":
+            changed = supervisor_remove(user=user)
+        else:
+            try:
+                changed = supervisor_add(user=user)
+            except CaseError:
+                raise CommandError(
+                    f"{user.email} works no authority's queue: grant consular_officer or "
+                    "migration_officer first.",
+                    returncode=2,
+                ) from None
+        self.stdout.write(f"{action}: {user.email}" + ("" if changed else " (no change)"))
 
     def _create(self, options: dict[str, Any]) -> None:
         email = options["email"]

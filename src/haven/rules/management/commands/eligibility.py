@@ -18,7 +18,12 @@ from django.utils import translation
 from haven.rules.evaluate import Facts, RulesInputError, evaluate
 from haven.rules.nationality import UnknownNationalityCode
 from haven.rules.outcome import Evaluation
-from haven.rules.selectors import ProgrammeNotFound, programme_get
+from haven.rules.selectors import (
+    ProgrammeNotFound,
+    amendments_recorded,
+    programme_get,
+    programme_shipped,
+)
 
 
 def iso_date(text: str) -> date:
@@ -50,7 +55,14 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            programme = programme_get(options["programme"])
+            if amendments_recorded():
+                programme = programme_get(options["programme"])
+            else:
+                self.stderr.write(
+                    "Note: the database is not migrated yet (run 'haven migrate'), so the rules "
+                    "are evaluated as shipped, without amendments recorded in Haven."
+                )
+                programme = programme_shipped(options["programme"])
             facts = Facts.from_codes(options["nationality"], options["residence"])
             result = evaluate(programme, facts, options["date"], options["stage"])
         except ProgrammeNotFound:

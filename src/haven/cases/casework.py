@@ -1,0 +1,635 @@
+"""What officials do with a case, one function per action, and the system's own moves.
+
+Each officer action checks that the official's authority handles the case's
+current stage, locks the case, compares the version the official saw (so two
+officials deciding at once cannot both succeed: the second gets
+``CaseError(CONFLICT)`` and nothing changes), moves the status through
+``apply_transition``, writes its timeline entry and audit event in the same
+transaction, and notifies the applicant only after the commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, timedelta
+from typing import Any
+
+from django.core.files import File
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from haven.accounts.models import User
+from haven.audit.actions import audit_record
+from haven.audit.models import EventType
+from haven.cases.actions import _event, apply_transition
+from haven.cases.authorities import can_work_stage
+from haven.cases.errors import CaseError, CaseErrorCode
+from haven.cases.models import (
+    Case,
+    CaseEventType,
+    CaseNote,
+    Decision,
+    DocumentCheck,
+    InformationRequest,
+)
+from haven.cases.transitions import Action, StageState, status_of
+from haven.rules.durations import add_duration
+from haven.rules.programme import Programme
+from haven.rules.selectors import programme_get
+
+# An answer may be asked for at most this far ahead.
+LONGEST_DUE = timedelta(days=366)
+# An applicant's answer to a request for information may carry at most this many files.
+ANSWER_MAX_FILES = 5
+
+
+def _locked(case: Case, officer: User | None, version: int | None) -> tuple[Case, Programme]:
+    """The case, locked, after the authority and version checks."""
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    programme = programme_get(locked.programme)
+    if officer is not None and not can_work_stage(officer, programme, locked.stage):
+        raise CaseError(CaseErrorCode.NOT_PERMITTED)
+    if version is not None and locked.version != version:
+        raise CaseError(CaseErrorCode.CONFLICT)
+    return locked, programme
+
+
+def _on_commit_notify(name: str, case_pk: int, **extra: Any) -> None:
+    def send() -> None:
+        from haven.cases import notifications
+
+        getattr(notifications, name)(
+            Case.objects.select_related("applicant").get(pk=case_pk), **extra
+        )
+
+    transaction.on_commit(send)
+
+
+# Assignment --------------------------------------------------------------------------------
+
+
+def case_assign(*, officer: User, case: Case, assignee: User, version: int | None = None) -> Case:
+    """Give the case to an official of the same authority (any officer of the stage may).
+
+    With ``version`` (the one the official saw), a case changed meanwhile (say,
+    taken by a colleague) is a ``CONFLICT`` and stays as it is.
+    """
+    with transaction.atomic():
+        locked, programme = _locked(case, officer, version)
+        if not can_work_stage(assignee, programme, locked.stage):
+            raise CaseError(CaseErrorCode.NOT_AN_OFFICER)
+        if locked.assignee_id == assignee.pk:
+            return locked
+        locked.assignee = assignee
+        locked.version += 1
+        locked.save(update_fields=["assignee", "version", "updated_at"])
+        _event(locked, CaseEventType.ASSIGNED, officer, visible=False)
+        audit_record(
+            event_type=EventType.CASE_ASSIGNED,
+            actor=officer,
+            subject=locked,
+            details={"assignee": assignee.pk},
+        )
+    return locked
+
+
+def case_unassign(*, officer: User, case: Case, version: int | None = None) -> Case:
+    """Put the case back in the queue with nobody assigned (``version`` as for case_assign)."""
+    with transaction.atomic():
+        locked, _programme = _locked(case, officer, version)
+        if locked.assignee_id is None:
+            return locked
+        previous = locked.assignee_id
+        locked.assignee = None
+        locked.version += 1
+        locked.save(update_fields=["assignee", "version", "updated_at"])
+        _event(locked, CaseEventType.UNASSIGNED, officer, visible=False)
+        audit_record(
+            event_type=EventType.CASE_UNASSIGNED,
+            actor=officer,
+            subject=locked,
+            details={"previous_assignee": previous},
+        )
+    return locked
+
+
+def case_start_review(*, officer: User, case: Case, version: int | None = None) -> Case:
+    """Open a submitted case for review; the applicant sees that an official is on it.
+
+    With ``version`` (the one the official saw), a case changed meanwhile is a
+    ``CONFLICT`` and stays as it is.
+    """
+    with transaction.atomic():
+        locked, programme = _locked(case, officer, version)
+        previous = apply_transition(locked, programme, Action.START_REVIEW)
+        if locked.assignee_id is None:
+            locked.assignee = officer
+        locked.save()
+        _event(locked, CaseEventType.REVIEW_STARTED, officer, from_status=previous)
+        audit_record(
+            event_type=EventType.CASE_REVIEW_STARTED,
+            actor=officer,
+            subject=locked,
+            details={"from_status": previous},
+        )
+    return locked
+
+
+def case_take_next(*, officer: User, stages: Iterable[tuple[str, str]]) -> Case | None:
+    """Assign to the official the unassigned waiting case with the nearest deadline.
+
+    ``stages`` are the (programme, stage) pairs the official's authority
+    handles. The case's review starts if it had not. Returns None when the
+    queue is empty. Two officials asking at once get different cases.
+    """
+    from django.db.models import Q
+
+    waiting = Q()
+    for programme_id, stage_id in stages:
+        waiting |= Q(
+            programme=programme_id,
+            stage=stage_id,
+            status__in=[
+                status_of(stage_id, StageState.SUBMITTED),
+                status_of(stage_id, StageState.IN_REVIEW),
+            ],
+        )
+    if not waiting:
+        return None
+    with transaction.atomic():
+        candidates = (
+            Case.objects.filter(waiting, assignee__isnull=True)
+            .order_by("deadline", "submitted_at", "pk")
+            .select_for_update(skip_locked=True)
+        )
+        locked = candidates.first()
+        if locked is None:
+            return None
+        programme = programme_get(locked.programme)
+        if not can_work_stage(officer, programme, locked.stage):
+            raise CaseError(CaseErrorCode.NOT_PERMITTED)
+        locked.assignee = officer
+        previous = locked.status
+        if locked.status == status_of(locked.stage, StageState.SUBMITTED):
+            apply_transition(locked, programme, Action.START_REVIEW)
+        else:
+            locked.version += 1
+        locked.save()
+        _event(locked, CaseEventType.ASSIGNED, officer, visible=False)
+        audit_record(
+            event_type=EventType.CASE_ASSIGNED,
+            actor=officer,
+            subject=locked,
+            details={"assignee": officer.pk, "taken_next": True},
+        )
+        if previous != locked.status:
+            _event(locked, CaseEventType.REVIEW_STARTED, officer, from_status=previous)
+            audit_record(
+                event_type=EventType.CASE_REVIEW_STARTED,
+                actor=officer,
+                subject=locked,
+                details={"from_status": previous},
+            )
+    return locked
+
+
+# Review ------------------------------------------------------------------------------------
+
+
+def case_record_viewed(*, officer: User, case: Case) -> None:
+    """Record that an official opened the case's page (every time: it shows personal data)."""
+    audit_record(event_type=EventType.CASE_VIEWED, actor=officer, subject=case, details={})
+
+
+def case_note_add(*, officer: User, case: Case, text: str) -> CaseNote:
+    """An internal note for colleagues; the applicant never sees it."""
+    text = text.strip()
+    if not text:
+        raise CaseError(CaseErrorCode.MESSAGE_REQUIRED)
+    with transaction.atomic():
+        locked, _programme = _locked(case, officer, None)
+        note = CaseNote.objects.create(
+            case=locked, author=officer, created_at=timezone.now(), text=text
+        )
+        audit_record(
+            event_type=EventType.CASE_NOTE_ADDED, actor=officer, subject=locked, details={}
+        )
+    return note
+
+
+def checklist_codes(programme: Programme, stage_id: str, on_date: date) -> tuple[str, ...]:
+    """The documents an officer ticks off at this stage (none for most stages)."""
+    checklist = programme.optional_value(f"{stage_id}_documents", on_date)
+    if checklist is None or programme.stage(stage_id).issues in ("", "visa"):
+        return ()
+    return tuple(checklist.value)
+
+
+def case_check_document(*, officer: User, case: Case, code: str, checked: bool) -> Case:
+    """Tick (or untick) a document of the stage's checklist as seen and accepted."""
+    with transaction.atomic():
+        locked, programme = _locked(case, officer, None)
+        if locked.status != status_of(locked.stage, StageState.IN_REVIEW):
+            raise CaseError(CaseErrorCode.ACTION_NOT_ALLOWED)
+        if code not in checklist_codes(programme, locked.stage, timezone.localdate()):
+            raise CaseError(CaseErrorCode.UNKNOWN_CHECKLIST_ITEM)
+        existing = DocumentCheck.objects.filter(case=locked, stage=locked.stage, code=code)
+        if checked and not existing.exists():
+            DocumentCheck.objects.create(
+                case=locked,
+                stage=locked.stage,
+                code=code,
+                checked_by=officer,
+                checked_at=timezone.now(),
+            )
+        elif not checked and existing.exists():
+            existing.delete()
+        else:
+            return locked
+        locked.version += 1
+        locked.save(update_fields=["version", "updated_at"])
+        audit_record(
+            event_type=(
+                EventType.CHECKLIST_ITEM_CHECKED if checked else EventType.CHECKLIST_ITEM_UNCHECKED
+            ),
+            actor=officer,
+            subject=locked,
+            details={"document": code},
+        )
+    return locked
+
+
+def case_request_information(
+    *, officer: User, case: Case, version: int, message: str, due_on: date
+) -> InformationRequest:
+    """Ask the applicant for information by a date; the case waits for the answer."""
+    message = message.strip()
+    if not message:
+        raise CaseError(CaseErrorCode.MESSAGE_REQUIRED)
+    today = timezone.localdate()
+    if not today < due_on <= today + LONGEST_DUE:
+        raise CaseError(CaseErrorCode.DATE_OUT_OF_RANGE)
+    with transaction.atomic():
+        locked, programme = _locked(case, officer, version)
+        previous = apply_transition(locked, programme, Action.REQUEST_INFORMATION)
+        locked.save()
+        request = InformationRequest.objects.create(
+            case=locked,
+            stage=locked.stage,
+            message=message,
+            due_on=due_on,
+            requested_by=officer,
+            requested_at=timezone.now(),
+        )
+        _event(
+            locked,
+            CaseEventType.INFORMATION_REQUESTED,
+            officer,
+            from_status=previous,
+            details={"due_on": due_on.isoformat()},
+        )
+        audit_record(
+            event_type=EventType.INFORMATION_REQUESTED,
+            actor=officer,
+            subject=locked,
+            details={"due_on": due_on.isoformat()},
+        )
+        _on_commit_notify("send_information_requested", locked.pk)
+    return request
+
+
+def case_answer_information(
+    *, applicant: User, case: Case, answer: str, files: Sequence[File[Any]] = ()
+) -> InformationRequest:
+    """The applicant who owns the case answers its open request, with up to ANSWER_MAX_FILES files.
+
+    The files are kept as documents of kind ``additional``. All or nothing:
+    every file is checked before anything is stored, so a refused one raises
+    ``UploadRefused`` (naming the file) and nothing is saved; a failure after
+    storing deletes the stored files again. Raises ``CaseError`` with
+    ``ANSWER_REQUIRED``, ``TOO_MANY_FILES``, ``ACTION_NOT_ALLOWED`` (not the
+    applicant's case, or the status does not allow it) or ``NO_OPEN_REQUEST``.
+    Call it outside any transaction of your own (see ``document_upload``).
+    """
+    from haven.documents.actions import (
+        ANSWER_KIND,
+        document_record,
+        uploads_discard,
+        uploads_store,
+    )
+
+    answer = answer.strip()
+    if not answer:
+        raise CaseError(CaseErrorCode.ANSWER_REQUIRED)
+    if len(files) > ANSWER_MAX_FILES:
+        raise CaseError(CaseErrorCode.TOO_MANY_FILES)
+    if case.applicant_id != applicant.pk:
+        raise CaseError(CaseErrorCode.ACTION_NOT_ALLOWED)
+    stored = uploads_store(files)
+    try:
+        with transaction.atomic():
+            locked, programme = _locked(case, None, None)
+            request = (
+                InformationRequest.objects.select_for_update()
+                .filter(case=locked, answered_at__isnull=True)
+                .first()
+            )
+            if request is None:
+                raise CaseError(CaseErrorCode.NO_OPEN_REQUEST)
+            previous = apply_transition(locked, programme, Action.ANSWER_INFORMATION)
+            locked.save()
+            now = timezone.now()
+            request.answer = answer
+            request.answered_at = now
+            request.answered_by = applicant
+            request.save(update_fields=["answer", "answered_at", "answered_by"])
+            for item in stored:
+                document_record(
+                    actor=applicant,
+                    case=locked,
+                    kind=ANSWER_KIND,
+                    stored=item,
+                    received_at=now,
+                    details={"request": str(request.public_id)},
+                )
+            _event(
+                locked,
+                CaseEventType.INFORMATION_PROVIDED,
+                applicant,
+                from_status=previous,
+                details={"documents": len(stored)},
+            )
+            audit_record(
+                event_type=EventType.INFORMATION_PROVIDED,
+                actor=applicant,
+                subject=locked,
+                details={"request": str(request.public_id), "documents": len(stored)},
+            )
+    except BaseException:
+        uploads_discard(stored)
+        raise
+    return request
+
+
+# Decisions ---------------------------------------------------------------------------------
+
+
+def _grounds(programme: Programme, stage_id: str, codes: Iterable[str], on_date: date) -> list[Any]:
+    parameter = programme.optional_value(f"{stage_id}_refusal_grounds", on_date)
+    available = {ground["code"]: ground for ground in (parameter.value if parameter else ())}
+    chosen = list(dict.fromkeys(codes))
+    if not chosen:
+        raise CaseError(CaseErrorCode.GROUNDS_REQUIRED)
+    unknown = [code for code in chosen if code not in available]
+    if unknown or parameter is None:
+        raise CaseError(CaseErrorCode.UNKNOWN_GROUND, unknown)
+    return [
+        {
+            "code": code,
+            "article": available[code]["article"],
+            "act": parameter.reference.act,
+            "title": available[code]["title"],
+        }
+        for code in chosen
+    ]
+
+
+def _decide(
+    locked: Case, officer: User, outcome: str, grounds: list[Any], explanation: str
+) -> Decision:
+    try:
+        with transaction.atomic():
+            return Decision.objects.create(
+                case=locked,
+                stage=locked.stage,
+                outcome=outcome,
+                grounds=grounds,
+                explanation=explanation,
+                decided_by=officer,
+                decided_at=timezone.now(),
+            )
+    except IntegrityError as error:  # a decision on this stage exists: someone was faster
+        raise CaseError(CaseErrorCode.CONFLICT) from error
+
+
+def case_approve(
+    *,
+    officer: User,
+    case: Case,
+    version: int,
+    valid_from: date | None = None,
+    region: str = "",
+    explanation: str = "",
+) -> Decision:
+    """Approve the stage and issue what it issues (a visa, a permit).
+
+    A visa is valid from ``valid_from`` (today by default, at most a year
+    ahead); a permit needs its ``region`` and every checklist document ticked.
+    """
+    from haven.issuance.actions import document_issue
+    from haven.issuance.regions import region_choices
+
+    today = timezone.localdate()
+    valid_from = valid_from or today
+    if not today <= valid_from <= today + LONGEST_DUE:
+        raise CaseError(CaseErrorCode.DATE_OUT_OF_RANGE)
+    with transaction.atomic():
+        locked, programme = _locked(case, officer, version)
+        stage = programme.stage(locked.stage)
+        if stage.issues not in ("", "visa") and region not in dict(region_choices()):
+            raise CaseError(CaseErrorCode.REGION_REQUIRED)
+        required = set(checklist_codes(programme, locked.stage, today))
+        ticked = set(
+            DocumentCheck.objects.filter(case=locked, stage=locked.stage).values_list(
+                "code", flat=True
+            )
+        )
+        if required - ticked:
+            raise CaseError(CaseErrorCode.CHECKLIST_INCOMPLETE, sorted(required - ticked))
+        decided_stage = locked.stage
+        previous = apply_transition(locked, programme, Action.APPROVE)
+        locked.save()
+        decision = _decide(locked, officer, Decision.Outcome.APPROVED, [], explanation.strip())
+        _event(locked, CaseEventType.APPROVED, officer, from_status=previous)
+        audit_record(
+            event_type=EventType.CASE_APPROVED,
+            actor=officer,
+            subject=locked,
+            details={"stage": decided_stage},
+        )
+        if stage.issues:
+            document = document_issue(
+                officer=officer,
+                case=locked,
+                decision=decision,
+                programme=programme,
+                kind=stage.issues,
+                issued_on=today,
+                valid_from=valid_from,
+                region=region,
+            )
+            _event(
+                locked,
+                CaseEventType.DOCUMENT_ISSUED,
+                officer,
+                details={"kind": document.kind, "number": document.number},
+            )
+            audit_record(
+                event_type=EventType.DOCUMENT_ISSUED,
+                actor=officer,
+                subject=document,
+                details={"kind": document.kind, "case": locked.reference},
+            )
+        _on_commit_notify("send_decided", locked.pk, decision_pk=decision.pk)
+    return decision
+
+
+def case_refuse(
+    *, officer: User, case: Case, version: int, grounds: Iterable[str], explanation: str
+) -> Decision:
+    """Refuse the stage on grounds from the programme's parameters, explained in words.
+
+    Only an official refuses, never the rules: this action is the only way
+    to a refusal and always has a named official.
+    """
+    explanation = explanation.strip()
+    if not explanation:
+        raise CaseError(CaseErrorCode.EXPLANATION_REQUIRED)
+    today = timezone.localdate()
+    with transaction.atomic():
+        locked, programme = _locked(case, officer, version)
+        chosen = _grounds(programme, locked.stage, grounds, today)
+        decided_stage = locked.stage
+        previous = apply_transition(locked, programme, Action.REFUSE)
+        locked.save()
+        decision = _decide(locked, officer, Decision.Outcome.REFUSED, chosen, explanation)
+        _event(
+            locked,
+            CaseEventType.REFUSED,
+            officer,
+            from_status=previous,
+            details={"grounds": [ground["code"] for ground in chosen]},
+        )
+        audit_record(
+            event_type=EventType.CASE_REFUSED,
+            actor=officer,
+            subject=locked,
+            details={"stage": decided_stage, "grounds": [ground["code"] for ground in chosen]},
+        )
+        _on_commit_notify("send_decided", locked.pk, decision_pk=decision.pk)
+    return decision
+
+
+# Entry and expiry --------------------------------------------------------------------------
+
+
+def case_record_entry(
+    *,
+    actor: User | None,
+    case: Case,
+    entered_on: date,
+    source: str,
+    version: int | None = None,
+) -> Case:
+    """The holder entered with the visa: the visa is used and the permit stage begins.
+
+    Called for an officer's record or a border-control movement. The permit
+    stage's deadline runs from the entry date. With ``version`` (the one the
+    officer saw), a case changed meanwhile is a ``CONFLICT``.
+    """
+    from haven.issuance.models import IssuedDocument
+
+    with transaction.atomic():
+        locked, programme = _locked(case, None, version)
+        if actor is not None and actor.has_perm("accounts.apply_to_programmes"):
+            raise CaseError(CaseErrorCode.NOT_PERMITTED)
+        visa = (
+            IssuedDocument.objects.select_for_update()
+            .filter(case=locked, kind=IssuedDocument.Kind.VISA, used_on__isnull=True)
+            .first()
+        )
+        if visa is None or not visa.valid_from <= entered_on <= visa.valid_until:
+            raise CaseError(CaseErrorCode.DATE_OUT_OF_RANGE)
+        previous = apply_transition(locked, programme, Action.RECORD_ENTRY)
+        locked.stage_started_on = entered_on
+        deadline = programme.optional_value(f"{locked.stage}_decision_deadline", entered_on)
+        locked.deadline = add_duration(entered_on, deadline.value) if deadline else None
+        locked.assignee = None
+        locked.save()
+        visa.used_on = entered_on
+        visa.save(update_fields=["used_on"])
+        _event(
+            locked,
+            CaseEventType.ENTRY_RECORDED,
+            actor,
+            from_status=previous,
+            details={"entered_on": entered_on.isoformat(), "source": source},
+        )
+        audit_record(
+            event_type=EventType.ENTRY_RECORDED,
+            actor=actor,
+            subject=locked,
+            details={"entered_on": entered_on.isoformat(), "source": source},
+        )
+    return locked
+
+
+def case_expire_visa(*, case: Case, today: date) -> Case:
+    """The daily check: a visa not used by the end of its validity closes the case."""
+    from haven.issuance.models import IssuedDocument
+
+    with transaction.atomic():
+        locked, programme = _locked(case, None, None)
+        visa = (
+            IssuedDocument.objects.select_for_update()
+            .filter(case=locked, kind=IssuedDocument.Kind.VISA, used_on__isnull=True)
+            .first()
+        )
+        if visa is None or visa.valid_until >= today:
+            raise CaseError(CaseErrorCode.ACTION_NOT_ALLOWED)
+        previous = apply_transition(locked, programme, Action.EXPIRE)
+        locked.save()
+        visa.expired_unused_on = today
+        visa.save(update_fields=["expired_unused_on"])
+        _event(
+            locked,
+            CaseEventType.DOCUMENT_EXPIRED,
+            None,
+            from_status=previous,
+            details={"valid_until": visa.valid_until.isoformat()},
+        )
+        audit_record(
+            event_type=EventType.VISA_EXPIRED,
+            subject=locked,
+            details={"number": visa.number, "valid_until": visa.valid_until.isoformat()},
+        )
+    return locked
+
+
+# Deadlines ---------------------------------------------------------------------------------
+
+# The statuses in which a case waits for the authority's decision.
+AWAITING_DECISION = (StageState.SUBMITTED, StageState.IN_REVIEW, StageState.INFO_REQUESTED)
+
+
+def case_mark_deadline_missed(*, case: Case, today: date) -> bool:
+    """The daily check: the stage's deadline passed with the case still undecided.
+
+    Records the day on the case, an internal timeline entry and an audit
+    event; the status does not change (the applicant's status page shows
+    the deadline as passed from the deadline itself). Returns False, and
+    changes nothing, when the case was marked already for this stage.
+    """
+    with transaction.atomic():
+        locked, _programme = _locked(case, None, None)
+        if locked.deadline_missed_on is not None:
+            return False
+        waiting = {status_of(locked.stage, state) for state in AWAITING_DECISION}
+        if locked.deadline is None or locked.deadline >= today or locked.status not in waiting:
+            raise CaseError(CaseErrorCode.ACTION_NOT_ALLOWED)
+        locked.deadline_missed_on = today
+        locked.save(update_fields=["deadline_missed_on"])
+        details = {"stage": locked.stage, "deadline": locked.deadline.isoformat()}
+        _event(locked, CaseEventType.DEADLINE_MISSED, None, visible=False, details=details)
+        audit_record(event_type=EventType.DEADLINE_MISSED, subject=locked, details=details)
+    return True

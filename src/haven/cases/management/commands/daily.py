@@ -1,0 +1,42 @@
+"""``haven daily [--date YYYY-MM-DD] [--enqueue]``: the daily checks, now or through the worker."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from haven.cases.tasks import daily_checks
+
+
+class Command(BaseCommand):
+    help = (
+        "Expire unused visas, mark missed deadlines and report them to supervisors, and send "
+        "the due reminders. Safe to run more than once a day."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--date", help="check as on this day, YYYY-MM-DD (default: today)")
+        parser.add_argument(
+            "--enqueue",
+            action="store_true",
+            help="queue the checks for `haven db_worker` instead of running them here",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            day = date.fromisoformat(options["date"]) if options["date"] else timezone.localdate()
+        except ValueError:
+            raise CommandError(
+                f"{options['date']} is not a date (YYYY-MM-DD).", returncode=2
+            ) from None
+        if options["enqueue"]:
+            result = daily_checks.enqueue(day.isoformat())
+            self.stdout.write(f"Queued the daily checks for {day.isoformat()}: task {result.id}.")
+            return
+        summary = daily_checks.call(day.isoformat())
+        self.stdout.write(f"Daily checks for {day.isoformat()}:")
+        for name, count in summary.items():
+            self.stdout.write(f"  {name.replace('_', ' ')}: {count}")

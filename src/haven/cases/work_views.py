@@ -1,0 +1,224 @@
+"""The officials' queues: the visa queue (consulates) and the permit queue (migration).
+
+Views parse input, call one selector or action, and render or redirect.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from haven.accounts.access import View, require_permission
+from haven.cases import casework
+from haven.cases.authorities import officer_authorities
+from haven.cases.errors import CaseError
+from haven.cases.queue_forms import QueueFilterForm
+from haven.cases.queues import QueuePage, Sort, queue_for_officer, queue_scope
+from haven.cases.selectors import access_case_for_officer
+
+
+@dataclass(frozen=True)
+class Queue:
+    authority: str
+    title: Promise
+    url_name: str
+    take_next_url_name: str
+
+
+VISAS = Queue("consulate", gettext_lazy("Visa applications"), "work:visas", "work:visas_take_next")
+PERMITS = Queue(
+    "migration",
+    gettext_lazy("Residence permit applications"),
+    "work:permits",
+    "work:permits_take_next",
+)
+CONSULAR = "accounts.work_consular_queue"
+MIGRATION = "accounts.work_migration_queue"
+
+
+def _language() -> str:
+    return (translation.get_language() or "en")[:2]
+
+
+def _query(params: QueryDict, **changes: str) -> str:
+    """The current query string with ``changes``, back on the first page."""
+    query = params.copy()
+    query.pop("page", None)
+    for name, value in changes.items():
+        query[name] = value
+    return query.urlencode()
+
+
+def _sort_links(params: QueryDict, current: Sort) -> dict[str, dict[str, str]]:
+    """Each sortable column's link (the other direction when it is the current sort)."""
+    links = {}
+    for column, ascending, descending in (
+        ("deadline", Sort.DEADLINE, Sort.DEADLINE_LATEST),
+        ("submitted", Sort.SUBMITTED, Sort.SUBMITTED_LATEST),
+    ):
+        if current == ascending:
+            links[column] = {"sort": "ascending", "query": _query(params, sort=descending)}
+        elif current == descending:
+            links[column] = {"sort": "descending", "query": _query(params, sort=ascending)}
+        else:
+            links[column] = {"sort": "", "query": _query(params, sort=ascending)}
+    return links
+
+
+def _queue_page(request: HttpRequest, queue: Queue) -> HttpResponse:
+    language = _language()
+    scope = queue_scope(request.user, queue.authority, language=language)
+    form = QueueFilterForm(request.GET, scope=scope, language=language)
+    filters = form.filters(page=request.GET.get("page") or 1)
+    result: QueuePage = queue_for_officer(request.user, filters, language=language, scope=scope)
+    status_links = [
+        {
+            "label": count.label,
+            "count": count.count,
+            "query": _query(request.GET, status=count.status),
+            "current": count.status == filters.status,
+        }
+        for count in result.counts
+    ]
+    return render(
+        request,
+        "cases/work/queue.html",
+        {
+            "queue": queue,
+            "title": str(queue.title),
+            "form": form,
+            "result": result,
+            "page": result.page,
+            "status_links": status_links,
+            "sort_links": _sort_links(request.GET, filters.sort),
+            "query": _query(request.GET),
+            "filtered": bool(_query(request.GET)),
+        },
+    )
+
+
+@require_permission(CONSULAR)
+def visa_queue(request: HttpRequest) -> HttpResponse:
+    return _queue_page(request, VISAS)
+
+
+@require_permission(MIGRATION)
+def permit_queue(request: HttpRequest) -> HttpResponse:
+    return _queue_page(request, PERMITS)
+
+
+def _take_next(request: HttpRequest, queue: Queue) -> HttpResponse:
+    scope = queue_scope(request.user, queue.authority, language=_language())
+    try:
+        case = casework.case_take_next(officer=request.user, stages=scope.pairs)  # type: ignore[arg-type]
+    except CaseError as error:
+        messages.error(request, error.message)
+        return redirect(queue.url_name)
+    if case is None:
+        messages.info(request, _("No unassigned application is waiting. Nothing was assigned."))
+        return redirect(queue.url_name)
+    messages.success(
+        request,
+        _("Application %(reference)s is now assigned to you.") % {"reference": case.reference},
+    )
+    return redirect("work:case", public_id=case.public_id)
+
+
+@require_POST
+@require_permission(CONSULAR)
+def visa_take_next(request: HttpRequest) -> HttpResponse:
+    return _take_next(request, VISAS)
+
+
+@require_POST
+@require_permission(MIGRATION)
+def permit_take_next(request: HttpRequest) -> HttpResponse:
+    return _take_next(request, PERMITS)
+
+
+def officer_required(view: View) -> View:
+    """Anonymous visitors go to sign-in; anyone who works no authority's queue gets 403."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not officer_authorities(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _back(request: HttpRequest) -> str:
+    """Where the form came from (the queue with its filters, or the case page)."""
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ) and target.startswith("/work/"):
+        return target
+    return reverse("accounts:home")
+
+
+def _seen_version(request: HttpRequest) -> int | None:
+    value = request.POST.get("version", "")
+    return int(value) if value.isdigit() else None
+
+
+@require_POST
+@officer_required
+def case_assign_to_me(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """Assign the case to the official who asks (also from a colleague)."""
+    case = access_case_for_officer(request.user, public_id)
+    try:
+        casework.case_assign(
+            officer=request.user,  # type: ignore[arg-type]
+            case=case,
+            assignee=request.user,  # type: ignore[arg-type]
+            version=_seen_version(request),
+        )
+    except CaseError as error:
+        messages.error(request, f"{case.reference}: {error.message}")
+    else:
+        messages.success(
+            request,
+            _("Application %(reference)s is now assigned to you.") % {"reference": case.reference},
+        )
+    return redirect(_back(request))
+
+
+@require_POST
+@officer_required
+def case_unassign(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """Put the case back in the queue with nobody assigned."""
+    case = access_case_for_officer(request.user, public_id)
+    try:
+        casework.case_unassign(
+            officer=request.user,  # type: ignore[arg-type]
+            case=case,
+            version=_seen_version(request),
+        )
+    except CaseError as error:
+        messages.error(request, f"{case.reference}: {error.message}")
+    else:
+        messages.success(
+            request,
+            _("Application %(reference)s is back in the queue with nobody assigned.")
+            % {"reference": case.reference},
+        )
+    return redirect(_back(request))

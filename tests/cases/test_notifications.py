@@ -1,0 +1,190 @@
+"""Emails to applicants: one per event they must know about, in the language of their case.
+
+New sentences are not translated yet, so each test checks what does not
+depend on the catalogs (the reference, the address to follow) and one
+sentence that is translated already: the closing "Please do not reply".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from haven.accounts.models import User
+from haven.accounts.roles import Role
+from haven.cases import casework, notifications
+from haven.cases.models import Case
+from haven.issuance.models import IssuedDocument, PermitNotification
+from haven.issuance.regions import region_name
+from haven.rules.selectors import programme_get
+from tests.cases.applicant_helpers import (
+    approve,
+    in_review,
+    refuse,
+    reload,
+    request_information,
+    submitted_case,
+)
+
+pytestmark = pytest.mark.django_db
+
+PUBLIC_URL = "https://haven.example.org"
+DO_NOT_REPLY = {
+    "en": "Please do not reply to this email.",
+    "de": "Bitte antworten Sie nicht auf diese E-Mail.",
+    "ru": "Пожалуйста, не отвечайте на это письмо.",
+}
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path: Path) -> Path:
+    root = tmp_path / "media"
+    root.mkdir()
+    settings.MEDIA_ROOT = str(root)
+    settings.HAVEN_PUBLIC_URL = PUBLIC_URL
+    return root
+
+
+@pytest.fixture
+def consul(make_user: Callable[..., User]) -> User:
+    return make_user(Role.CONSULAR_OFFICER)
+
+
+@pytest.fixture
+def migration(make_user: Callable[..., User]) -> User:
+    return make_user(Role.MIGRATION_OFFICER)
+
+
+@pytest.fixture
+def case_in(make_user: Callable[..., User]) -> Callable[[str], Case]:
+    return lambda language: submitted_case(make_user(Role.APPLICANT), language)
+
+
+def only_message() -> mail.EmailMessage:
+    (message,) = mail.outbox
+    return message
+
+
+def assert_in_language(message: mail.EmailMessage, case: Case, language: str) -> None:
+    assert message.to == [case.applicant.email]
+    assert str(case.reference) in message.subject
+    assert str(case.reference) in message.body
+    assert DO_NOT_REPLY[language] in message.body
+    for other, sentence in DO_NOT_REPLY.items():
+        if other != language:
+            assert sentence not in message.body
+
+
+def permit_holder(case: Case, consul: User, migration: User) -> IssuedDocument:
+    """The case through visa, entry and permit, by the officials' own actions."""
+    approve(case, consul)
+    today = timezone.localdate()
+    entered = casework.case_record_entry(
+        actor=consul, case=reload(case), entered_on=today, source="officer"
+    )
+    entered = in_review(entered, migration)
+    for code in casework.checklist_codes(programme_get("shared-values"), "trp", today):
+        entered = casework.case_check_document(
+            officer=migration, case=entered, code=code, checked=True
+        )
+    casework.case_approve(officer=migration, case=entered, version=entered.version, region="RU-MOW")
+    return IssuedDocument.objects.get(case=case, kind=IssuedDocument.Kind.TRP)
+
+
+@pytest.mark.parametrize("language", ["ru", "de"])
+def test_information_due_soon_is_in_the_cases_language(
+    case_in: Callable[[str], Case], consul: User, language: str
+) -> None:
+    case = case_in(language)
+    request = request_information(case, consul, days=3)
+    mail.outbox.clear()
+    notifications.send_information_due_soon(reload(case), request)
+    message = only_message()
+    assert_in_language(message, case, language)
+    assert f"{PUBLIC_URL}/applications/{case.public_id}/answer/" in message.body
+    assert request.message not in message.body  # the request's text stays behind the sign-in
+
+
+@pytest.mark.parametrize("language", ["ru", "de"])
+def test_notification_window_open_is_in_the_cases_language(
+    case_in: Callable[[str], Case], consul: User, migration: User, language: str
+) -> None:
+    case = case_in(language)
+    permit = permit_holder(case, consul, migration)
+    notification = PermitNotification.objects.get(document=permit, year=1)
+    mail.outbox.clear()
+    notifications.send_notification_window_open(reload(case), notification)
+    message = only_message()
+    assert_in_language(message, case, language)
+    assert permit.number in message.body
+    assert f"{PUBLIC_URL}/applications/{case.public_id}/status/" in message.body
+    assert region_name("RU-MOW") in message.body  # the permit's region
+
+
+@pytest.mark.parametrize("language", ["ru", "de"])
+def test_a_refusal_is_emailed_after_commit_with_the_letters_address(
+    case_in: Callable[[str], Case],
+    consul: User,
+    language: str,
+    django_capture_on_commit_callbacks: Callable[..., object],
+) -> None:
+    case = case_in(language)
+    in_review(case, consul)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[attr-defined]
+        decision = refuse(case, consul)
+    message = only_message()
+    assert_in_language(message, case, language)
+    assert (
+        f"{PUBLIC_URL}/applications/{case.public_id}/decisions/{decision.public_id}/letter.pdf"
+        in message.body
+    )
+    assert decision.explanation not in message.body  # the reasons are in the letter
+
+
+def test_an_approval_email_names_the_visa(
+    case_in: Callable[[str], Case],
+    consul: User,
+    django_capture_on_commit_callbacks: Callable[..., object],
+) -> None:
+    case = case_in("de")
+    in_review(case, consul)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[attr-defined]
+        decision = approve(case, consul)
+    message = only_message()
+    assert_in_language(message, case, "de")
+    visa = IssuedDocument.objects.get(decision=decision)
+    assert visa.number in message.body
+    assert f"/decisions/{decision.public_id}/letter.pdf" in message.body
+
+
+@pytest.mark.parametrize("language", ["ru", "de"])
+def test_a_request_for_information_is_emailed_with_the_answer_page(
+    case_in: Callable[[str], Case],
+    consul: User,
+    language: str,
+    django_capture_on_commit_callbacks: Callable[..., object],
+) -> None:
+    case = case_in(language)
+    in_review(case, consul)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[attr-defined]
+        request_information(case, consul)
+    message = only_message()
+    assert_in_language(message, case, language)
+    assert f"{PUBLIC_URL}/applications/{case.public_id}/answer/" in message.body
+
+
+def test_the_submission_email_is_in_the_cases_language(
+    case_in: Callable[[str], Case],
+) -> None:
+    case = case_in("de")
+    mail.outbox.clear()
+    notifications.send_submitted(reload(case))
+    message = only_message()
+    assert_in_language(message, case, "de")
