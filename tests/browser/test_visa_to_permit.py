@@ -121,7 +121,8 @@ def test_an_officer_takes_a_case_from_the_queue_to_a_visa_and_after_entry_to_a_p
     _sign_in(page, case.applicant, second_factor=False)
     page.goto(f"/applications/{case.public_id}/status/")
     text = page.locator("main").inner_text()
-    assert visa.number in text and permit.number in text
+    assert visa.number in text
+    assert permit.number in text
     assert "Entry recorded" in text
     assert page.locator(".letters li").count() == 2
     assert page.evaluate("document.documentElement.scrollWidth") <= 390

@@ -306,3 +306,32 @@ def test_officers_of_the_permit_see_the_record_form_and_the_holder_does_not(
     assert 'data-state="open"' in holder_html
     assert "<form" not in holder_html
     assert holder_html.count('data-kind="') == 2  # the visa and the permit
+
+
+def test_the_case_page_shows_the_schedule_and_the_migration_officer_records_from_it(
+    permit: IssuedDocument,
+    migration: User,
+    consul: User,
+    travel: Callable[[date], None],
+) -> None:
+    notification = first(permit)
+    travel(notification.window_opens + timedelta(days=5))
+    case_url = reverse("work:case", args=[permit.case.public_id])
+    client = Client()
+    sign_in(client, migration)
+    html = client.get(case_url).content.decode()
+    assert f'data-number="{permit.number}"' in html
+    assert 'data-state="open"' in html
+    assert f'action="{record_url(permit)}"' in html
+    assert f'name="next" value="{case_url}"' in html
+    response = client.post(
+        record_url(permit), {"made_on": notification.window_opens.isoformat(), "next": case_url}
+    )
+    assert response["Location"] == case_url
+    assert 'data-state="made"' in client.get(case_url).content.decode()
+    # The consulate decided the visa stage: it may read the case and the schedule, not record.
+    reader = Client()
+    sign_in(reader, consul)
+    html = reader.get(case_url).content.decode()
+    assert 'data-state="made"' in html
+    assert "notifications/1/" not in html

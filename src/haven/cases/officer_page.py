@@ -540,18 +540,26 @@ class IssuedRow:
     validity_label: str
     region_name: str
     pdf_url: str  # "" when the official may not download it
+    schedule: list[Any]  # a permit's annual notifications (ScheduledNotification)
+    can_record: bool  # whether this official records those notifications
 
 
 def _issued(user: Any, programme: Programme, case: Case, today: date) -> list[IssuedRow]:
     from haven.issuance.models import IssuedDocument
     from haven.issuance.regions import region_name
-    from haven.issuance.selectors import VALIDITY_LABELS, validity_on
+    from haven.issuance.selectors import (
+        VALIDITY_LABELS,
+        can_record_notifications,
+        notification_schedule,
+        validity_on,
+    )
 
     authorities = officer_authorities(user)
     rows = []
     documents = (
         IssuedDocument.objects.filter(case=case)
-        .select_related("decision")
+        .select_related("case", "decision")
+        .prefetch_related("notifications")
         .order_by("issued_on", "pk")
     )
     for document in documents:
@@ -570,6 +578,8 @@ def _issued(user: Any, programme: Programme, case: Case, today: date) -> list[Is
                     if authorities & handlers
                     else ""
                 ),
+                schedule=notification_schedule(document, today),
+                can_record=can_record_notifications(user, document),
             )
         )
     return rows
