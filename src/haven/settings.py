@@ -214,6 +214,10 @@ ACCOUNT_RATE_LIMITS: dict[str, str] | bool = False if TESTING else {}
 MFA_ADAPTER = "haven.accounts.adapters.MfaAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Haven"
+# A code is also taken for one 30-second step before or after the server's clock
+# (RFC 6238, 5.2): a code typed as its step ends, or on a phone whose clock drifts a
+# little, still works. Each code is good for one sign-in all the same.
+MFA_TOTP_TOLERANCE = 1
 
 # Lockout after repeated failures, per account and address.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)

@@ -117,3 +117,24 @@ def test_an_official_whose_session_skipped_the_second_factor_must_sign_in_again(
     response = client.get("/work/programmes/")
     assert response["Location"].startswith("/accounts/login/")
     assert "_auth_user_id" not in client.session
+
+
+def _code(officer, steps_back: int) -> str:
+    from allauth.mfa.utils import decrypt
+
+    authenticator = Authenticator.objects.get(user=officer, type=Authenticator.Type.TOTP)
+    secret = decrypt(authenticator.data["secret"])
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30 - steps_back))
+
+
+@pytest.mark.parametrize(("steps_back", "accepted"), [(1, True), (3, False)])
+def test_a_code_of_the_step_just_ended_is_taken_an_older_one_is_not(
+    make_user, steps_back: int, accepted: bool
+) -> None:
+    officer = make_user(Role.CONSULAR_OFFICER)
+    client = Client()
+    response = client.post("/accounts/login/", {"login": officer.email, "password": PASSWORD})
+    assert response["Location"].startswith("/accounts/2fa/authenticate/")
+    response = client.post("/accounts/2fa/authenticate/", {"code": _code(officer, steps_back)})
+    assert (response.status_code == 302) is accepted
+    assert (client.get("/work/visas/").status_code == 200) is accepted
