@@ -74,7 +74,15 @@ class Case(models.Model):
         verbose_name = _("case")
         verbose_name_plural = _("cases")
         indexes = [
-            models.Index(fields=["stage", "status", "deadline"], name="case_queue_idx"),
+            # A queue's counts per status (read from the index alone) and its deadline windows.
+            models.Index(
+                fields=["programme", "stage", "status", "deadline"], name="case_queue_status_idx"
+            ),
+            # A queue's first pages in deadline order, without sorting every waiting case.
+            models.Index(
+                fields=["programme", "stage", "deadline", "submitted_at", "id"],
+                name="case_queue_deadline_idx",
+            ),
             models.Index(fields=["applicant", "created_at"], name="case_applicant_idx"),
         ]
 

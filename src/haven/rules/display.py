@@ -8,6 +8,7 @@ no rule is decided here.
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -60,7 +61,14 @@ def countries_by_name(codes: Iterable[str], language: str) -> tuple[Country, ...
 
 def state_choices(language: str) -> list[tuple[str, str]]:
     """Every state Haven knows, as (ISO alpha-2 code, name), sorted by name."""
-    return [(c.code, c.name) for c in countries_by_name(country_codes(), language)]
+    return list(_state_choices(language))
+
+
+@functools.lru_cache(maxsize=16)
+def _state_choices(language: str) -> tuple[tuple[str, str], ...]:
+    # The states and their names in a language are fixed data (ISO 3166 and CLDR): sorted
+    # once per language, not on every page that offers a list of them.
+    return tuple((c.code, c.name) for c in countries_by_name(country_codes(), language))
 
 
 def nationality_choices(language: str) -> list[tuple[str, Any]]:
