@@ -486,7 +486,7 @@ def _stage_title(programme: Programme, stage_id: str, language: str) -> str:
         return stage_id
 
 
-def _status_label(programme: Programme, status: str, language: str) -> str:
+def status_code_label(programme: Programme, status: str, language: str) -> str:
     if not status:
         return ""
     if status in (DRAFT, WITHDRAWN):
@@ -645,7 +645,7 @@ def case_page_for_officer(user: User, case: Case, *, language: str, today: date)
             event=event,
             label=str(event.get_type_display()),
             actor=_actor(case, event),
-            status_label=_status_label(programme, event.to_status, language),
+            status_label=status_code_label(programme, event.to_status, language),
             internal=not event.visible_to_applicant,
         )
         for event in case.events.select_related("actor").order_by("-occurred_at", "-pk")

@@ -3,9 +3,11 @@ from __future__ import annotations
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone, translation
 from django.views.decorators.cache import never_cache
 
 from haven.accounts.access import require_permission
+from haven.cases.figures import case_figures_for_analyst
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -30,4 +32,8 @@ def work_commission(request: HttpRequest) -> HttpResponse:
 
 @require_permission("accounts.view_statistics")
 def work_statistics(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/work_statistics.html")
+    language = (translation.get_language() or "en")[:2]
+    figures = case_figures_for_analyst(request.user, language=language)
+    return render(
+        request, "web/work_statistics.html", {"figures": figures, "as_of": timezone.now()}
+    )
