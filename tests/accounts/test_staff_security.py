@@ -138,3 +138,22 @@ def test_a_code_of_the_step_just_ended_is_taken_an_older_one_is_not(
     response = client.post("/accounts/2fa/authenticate/", {"code": _code(officer, steps_back)})
     assert (response.status_code == 302) is accepted
     assert (client.get("/work/visas/").status_code == 200) is accepted
+
+
+def test_pages_within_a_minute_leave_the_session_unwritten(signed_in) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client, _officer = signed_in(Role.MIGRATION_OFFICER)
+    client.get("/work/permits/")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/work/permits/").status_code == 200
+    assert not [q for q in queries if q["sql"].startswith('UPDATE "django_session"')]
+
+
+def test_an_official_active_every_twenty_minutes_stays_signed_in(signed_in) -> None:
+    client, _officer = signed_in(Role.MIGRATION_OFFICER)
+    key = age_session(client, idle_minutes=20, total_minutes=20)
+    assert client.get("/work/permits/").status_code == 200
+    seen = Session.objects.get(session_key=key).get_decoded()[SESSION_SEEN_AT]
+    assert time.time() - seen < 5  # renewed: the next 30 minutes count from now

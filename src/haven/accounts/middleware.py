@@ -45,6 +45,9 @@ def _limits(request: HttpRequest) -> tuple[timedelta, timedelta]:
     return settings.HAVEN_APPLICANT_IDLE_TIMEOUT, settings.HAVEN_APPLICANT_ABSOLUTE_TIMEOUT
 
 
+SEEN_RESOLUTION_SECONDS = 60
+
+
 class StaffSessionMiddleware:
     """End a session that was idle too long or has lasted too long, on the server.
 
@@ -68,8 +71,13 @@ class StaffSessionMiddleware:
                 reason = "idle"
             if reason:
                 return self._expire(request, reason, idle)
-            request.session[SESSION_STARTED_AT] = started
-            request.session[SESSION_SEEN_AT] = now
+            if SESSION_STARTED_AT not in request.session:
+                request.session[SESSION_STARTED_AT] = started
+            # Written at most once a minute: saving the session on every page would cost a
+            # database write per request. The idle limit can then end a session up to a
+            # minute early, never late.
+            if SESSION_SEEN_AT not in request.session or now - seen >= SEEN_RESOLUTION_SECONDS:
+                request.session[SESSION_SEEN_AT] = now
         return self.get_response(request)
 
     def _expire(self, request: HttpRequest, reason: str, idle: timedelta) -> HttpResponse:
