@@ -1,8 +1,8 @@
 """Emails to applicants: one per event they must know about, in the language of their case.
 
-New sentences are not translated yet, so each test checks what does not
-depend on the catalogs (the reference, the address to follow) and one
-sentence that is translated already: the closing "Please do not reply".
+Each test checks what does not depend on the catalogs (the reference, the
+address to follow) and the closing "Please do not reply" in the case's
+language; the subjects are checked against the catalogs themselves.
 """
 
 from __future__ import annotations
@@ -188,3 +188,39 @@ def test_the_submission_email_is_in_the_cases_language(
     notifications.send_submitted(reload(case))
     message = only_message()
     assert_in_language(message, case, "de")
+
+
+SUBJECTS = {
+    "information_requested": "Information needed for your application %(reference)s",
+    "refused": "Decision on your application %(reference)s",
+}
+
+
+@pytest.mark.parametrize("language", ["ru", "de", "fr", "it", "es"])
+def test_the_subjects_are_translated(
+    case_in: Callable[[str], Case],
+    consul: User,
+    language: str,
+    django_capture_on_commit_callbacks: Callable[..., object],
+) -> None:
+    from django.utils import translation
+
+    case = case_in(language)
+    in_review(case, consul)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[attr-defined]
+        request_information(case, consul)
+    requested = only_message().subject
+    mail.outbox.clear()
+    casework.case_answer_information(
+        applicant=case.applicant, case=reload(case), answer="Here it is.", files=[]
+    )
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[attr-defined]
+        refuse(case, consul)
+    refused = only_message().subject
+    for subject, name in ((requested, "information_requested"), (refused, "refused")):
+        english = SUBJECTS[name] % {"reference": case.reference}
+        with translation.override(language):
+            expected = translation.gettext(SUBJECTS[name]) % {"reference": case.reference}
+        assert expected != english
+        assert expected in subject
