@@ -56,6 +56,13 @@ def sign_in(client: Client, user: User, password: str = PASSWORD) -> None:
         assert response.status_code == 302, response.content.decode()[:2000]
 
 
+def signed_in_client(user: User) -> Client:
+    """A client signed in as ``user`` through the real forms."""
+    client = Client()
+    sign_in(client, user)
+    return client
+
+
 @pytest.fixture
 def signed_in(make_user: Callable[..., User]) -> Callable[..., tuple[Client, User]]:
     """A client signed in as a new user with the given roles."""

@@ -160,3 +160,18 @@ def new_context(
 def page(new_context: Callable[..., BrowserContext]) -> Page:
     """A page in a new browser context (English locale) for each test."""
     return new_context().new_page()
+
+
+def sign_in(page: Page, user: Any, *, second_factor: bool = True) -> None:
+    """Sign in through the real forms: password, then (for officials) the current TOTP code."""
+    from tests.conftest import PASSWORD, current_code
+
+    page.goto("/accounts/login/")
+    page.fill("input[name=login]", user.email)
+    page.fill("input[name=password]", PASSWORD)
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    if second_factor:
+        page.fill("input[name=code]", current_code(user))
+        with page.expect_navigation():
+            page.locator("main form button[type=submit].button").first.click()

@@ -6,27 +6,15 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from playwright.sync_api import BrowserContext, Page
+from playwright.sync_api import BrowserContext
 
 from haven.accounts.models import User
 from haven.accounts.roles import Role
 from haven.cases.models import Case
-from tests.browser.conftest import SCREENSHOT_DIR, assert_accessible
+from tests.browser.conftest import SCREENSHOT_DIR, assert_accessible, sign_in
 from tests.cases.test_queues import submit
-from tests.conftest import PASSWORD, current_code
 
 pytestmark = pytest.mark.browser
-
-
-def _sign_in(page: Page, officer: User) -> None:
-    page.goto("/accounts/login/")
-    page.fill("input[name=login]", officer.email)
-    page.fill("input[name=password]", PASSWORD)
-    with page.expect_navigation():
-        page.locator("main form button[type=submit]").click()
-    page.fill("input[name=code]", current_code(officer))
-    with page.expect_navigation():
-        page.locator("main form button[type=submit].button").first.click()
 
 
 def test_the_visa_queue_at_desk_and_phone_width_and_without_javascript(
@@ -39,7 +27,7 @@ def test_the_visa_queue_at_desk_and_phone_width_and_without_javascript(
 
     desk = new_context(viewport={"width": 1280, "height": 900})
     page = desk.new_page()
-    _sign_in(page, officer)
+    sign_in(page, officer)
     assert page.url == f"{live_server.url}/work/visas/", page.locator("main").inner_text()
     assert page.locator("tbody tr").count() == 3
     assert "Overdue by 4 days" in page.locator("tr.queue-row--overdue").inner_text()

@@ -10,8 +10,7 @@ from playwright.sync_api import BrowserContext
 
 from haven.accounts.models import User
 from haven.accounts.roles import Role
-from tests.browser.conftest import SCREENSHOT_DIR, assert_accessible
-from tests.browser.test_visa_to_permit import _sign_in
+from tests.browser.conftest import SCREENSHOT_DIR, assert_accessible, sign_in
 from tests.cases.test_queues import submit
 
 pytestmark = pytest.mark.browser
@@ -23,7 +22,7 @@ def test_the_statistics_page_at_phone_width(
     submit(make_user, citizenships=("DE",))
     submit(make_user, citizenships=("FR", "DE"))
     page = new_context(viewport={"width": 390, "height": 844}).new_page()
-    _sign_in(page, make_user(Role.ANALYST))
+    sign_in(page, make_user(Role.ANALYST))
     assert page.url == f"{live_server.url}/work/statistics/"
     assert "2 applications in Haven" in page.locator("main").inner_text()
     assert page.locator("#by-nationality ~ div tbody tr").count() == 2

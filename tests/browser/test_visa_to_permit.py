@@ -20,23 +20,10 @@ from haven.accounts.roles import Role
 from haven.audit.models import AuditEvent
 from haven.cases.models import Case
 from haven.issuance.models import IssuedDocument
-from tests.browser.conftest import SCREENSHOT_DIR, assert_accessible
+from tests.browser.conftest import SCREENSHOT_DIR, assert_accessible, sign_in
 from tests.cases.test_queues import submit
-from tests.conftest import PASSWORD, current_code
 
 pytestmark = pytest.mark.browser
-
-
-def _sign_in(page: Page, user: User, *, second_factor: bool = True) -> None:
-    page.goto("/accounts/login/")
-    page.fill("input[name=login]", user.email)
-    page.fill("input[name=password]", PASSWORD)
-    with page.expect_navigation():
-        page.locator("main form button[type=submit]").click()
-    if second_factor:
-        page.fill("input[name=code]", current_code(user))
-        with page.expect_navigation():
-            page.locator("main form button[type=submit].button").first.click()
 
 
 def _act(page: Page, link: str, button: str) -> None:
@@ -68,7 +55,7 @@ def test_an_officer_takes_a_case_from_the_queue_to_a_visa_and_after_entry_to_a_p
 
     # The consulate: queue, review, approval with a visa, entry.
     page = new_context(viewport={"width": 1280, "height": 900}).new_page()
-    _sign_in(page, consul)
+    sign_in(page, consul)
     _take_next(page, "/work/visas/")  # assigns the case and starts its review
     assert Case.objects.get(pk=case.pk).status == "visa_in_review"
     _act(page, "Approve", "Approve")
@@ -84,7 +71,7 @@ def test_an_officer_takes_a_case_from_the_queue_to_a_visa_and_after_entry_to_a_p
 
     # The migration authority: queue, review, checklist, approval with a permit.
     page = new_context(viewport={"width": 1280, "height": 900}).new_page()
-    _sign_in(page, migration)
+    sign_in(page, migration)
     _take_next(page, "/work/permits/")
     assert Case.objects.get(pk=case.pk).status == "trp_in_review"
     while page.locator("#checklist").get_by_role("button", name="Tick as seen").count():
@@ -118,7 +105,7 @@ def test_an_officer_takes_a_case_from_the_queue_to_a_visa_and_after_entry_to_a_p
 
     # The applicant, on a phone, sees both decisions, both documents and the letters.
     page = new_context(viewport={"width": 390, "height": 844}).new_page()
-    _sign_in(page, case.applicant, second_factor=False)
+    sign_in(page, case.applicant, second_factor=False)
     page.goto(f"/applications/{case.public_id}/status/")
     text = page.locator("main").inner_text()
     assert visa.number in text

@@ -30,16 +30,6 @@ def submitted(make_user: Callable[..., User]) -> Case:
     return actions.case_submit(actor=applicant, case=complete_draft(applicant))
 
 
-@pytest.fixture
-def consul(make_user: Callable[..., User]) -> User:
-    return make_user(Role.CONSULAR_OFFICER)
-
-
-@pytest.fixture
-def migration(make_user: Callable[..., User]) -> User:
-    return make_user(Role.MIGRATION_OFFICER)
-
-
 def _reload(case: Case) -> Case:
     return Case.objects.get(pk=case.pk)
 

@@ -59,16 +59,6 @@ def sent(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[tuple[Any, ...]]]:
 
 
 @pytest.fixture
-def consul(make_user: Callable[..., User]) -> User:
-    return make_user(Role.CONSULAR_OFFICER)
-
-
-@pytest.fixture
-def migration(make_user: Callable[..., User]) -> User:
-    return make_user(Role.MIGRATION_OFFICER)
-
-
-@pytest.fixture
 def submitted(make_user: Callable[..., User]) -> Case:
     applicant = make_user(Role.APPLICANT)
     return actions.case_submit(actor=applicant, case=complete_draft(applicant))

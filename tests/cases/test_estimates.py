@@ -36,11 +36,6 @@ def media_root(settings, tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def consul(make_user: Callable[..., User]) -> User:
-    return make_user(Role.CONSULAR_OFFICER)
-
-
-@pytest.fixture
 def new_case(make_user: Callable[..., User]) -> Callable[[], Case]:
     return lambda: submitted_case(make_user(Role.APPLICANT))
 

@@ -15,7 +15,8 @@ from haven.accounts.roles import Role
 from haven.cases import actions
 from haven.cases.figures import case_figures_for_analyst
 from haven.cases.selectors import case_summary
-from tests.cases.test_queues import refuse, signed_in_client, submit
+from tests.cases.test_queues import refuse, submit
+from tests.conftest import signed_in_client
 
 pytestmark = pytest.mark.django_db
 

@@ -38,11 +38,6 @@ def applicant(make_user: Callable[..., User]) -> User:
     return make_user(Role.APPLICANT)
 
 
-@pytest.fixture
-def consul(make_user: Callable[..., User]) -> User:
-    return make_user(Role.CONSULAR_OFFICER)
-
-
 def text_of(pdf: bytes) -> str:
     # Lines wrap where the page ends: compare words, not line breaks.
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)

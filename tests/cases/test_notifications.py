@@ -50,16 +50,6 @@ def media_root(settings, tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def consul(make_user: Callable[..., User]) -> User:
-    return make_user(Role.CONSULAR_OFFICER)
-
-
-@pytest.fixture
-def migration(make_user: Callable[..., User]) -> User:
-    return make_user(Role.MIGRATION_OFFICER)
-
-
-@pytest.fixture
 def case_in(make_user: Callable[..., User]) -> Callable[[str], Case]:
     return lambda language: submitted_case(make_user(Role.APPLICANT), language)
 

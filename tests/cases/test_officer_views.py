@@ -26,7 +26,7 @@ from haven.cases.selectors import access_case_for_officer
 from haven.issuance.models import IssuedDocument
 from haven.rules.selectors import programme_get
 from tests.cases.helpers import PASSPORT, PERSON, complete_draft, image_upload
-from tests.conftest import sign_in
+from tests.conftest import signed_in_client
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -91,12 +91,6 @@ def in_trp_review(case: Case, consul: User, migration: User) -> Case:
     return casework.case_start_review(officer=migration, case=case)
 
 
-def signed_in_client(user: User) -> Client:
-    client = Client()
-    sign_in(client, user)
-    return client
-
-
 def case_url(case: Case, action: str = "") -> str:
     return f"/work/case/{case.public_id}/" + (f"{action}/" if action else "")
 
@@ -125,26 +119,6 @@ def applicant_timeline(case: Case) -> str:
     response = client.get(f"/applications/{case.public_id}/status/")
     assert response.status_code == 200
     return response.content.decode()
-
-
-@pytest.fixture
-def consul(make_user: MakeUser) -> User:
-    return make_user(Role.CONSULAR_OFFICER)
-
-
-@pytest.fixture
-def consul_client(consul: User) -> Client:
-    return signed_in_client(consul)
-
-
-@pytest.fixture
-def migration(make_user: MakeUser) -> User:
-    return make_user(Role.MIGRATION_OFFICER)
-
-
-@pytest.fixture
-def migration_client(migration: User) -> Client:
-    return signed_in_client(migration)
 
 
 @pytest.fixture

@@ -32,7 +32,7 @@ from haven.cases.queues import (
 )
 from haven.people.models import Person
 from tests.cases.helpers import PERSON, complete_draft
-from tests.conftest import sign_in
+from tests.conftest import signed_in_client
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -96,32 +96,6 @@ def messages_of(response: object) -> list[str]:
     """The messages the response leaves, after the one signing in left."""
     shown = [str(message) for message in get_messages(response.wsgi_request)]  # type: ignore[attr-defined]
     return [text for text in shown if not text.startswith("Successfully signed in")]
-
-
-def signed_in_client(user: User) -> Client:
-    client = Client()
-    sign_in(client, user)
-    return client
-
-
-@pytest.fixture
-def consul(make_user: MakeUser) -> User:
-    return make_user(Role.CONSULAR_OFFICER)
-
-
-@pytest.fixture
-def consul_client(consul: User) -> Client:
-    return signed_in_client(consul)
-
-
-@pytest.fixture
-def migration(make_user: MakeUser) -> User:
-    return make_user(Role.MIGRATION_OFFICER)
-
-
-@pytest.fixture
-def migration_client(migration: User) -> Client:
-    return signed_in_client(migration)
 
 
 def visa_filters(**values: object) -> QueueFilters:

@@ -46,11 +46,6 @@ def applicant(make_user: Callable[..., User]) -> User:
 
 
 @pytest.fixture
-def consul(make_user: Callable[..., User]) -> User:
-    return make_user(Role.CONSULAR_OFFICER)
-
-
-@pytest.fixture
 def client(applicant: User) -> Client:
     client = Client()
     sign_in(client, applicant)
