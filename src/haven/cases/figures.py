@@ -13,8 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 
 from haven.cases.models import Case
-from haven.cases.officer_page import status_code_label
-from haven.cases.queues import nationality_label
+from haven.cases.queues import nationality_label, status_code_label
 from haven.cases.selectors import case_summary
 from haven.cases.transitions import WITHDRAWN, programme_table
 from haven.rules.display import collation_key

@@ -29,7 +29,7 @@ from haven.cases.models import (
     DocumentCheck,
     InformationRequest,
 )
-from haven.cases.queues import nationality_label, state_label
+from haven.cases.queues import nationality_label, stage_title, state_label, status_code_label
 from haven.cases.selectors import officer_case_ids
 from haven.cases.transitions import DRAFT, WITHDRAWN, Action, StageState, allowed_actions
 from haven.people.models import Passport, Person
@@ -479,25 +479,6 @@ def _actor(case: Case, event: CaseEvent) -> str:
     return user_name(user)
 
 
-def _stage_title(programme: Programme, stage_id: str, language: str) -> str:
-    try:
-        return programme.localised(programme.stage(stage_id).title, language)
-    except KeyError:
-        return stage_id
-
-
-def status_code_label(programme: Programme, status: str, language: str) -> str:
-    if not status:
-        return ""
-    if status in (DRAFT, WITHDRAWN):
-        return state_label(status) if status == WITHDRAWN else _("Draft")
-    for stage in programme.stages:
-        if status.startswith(f"{stage.id}_"):
-            state = status.removeprefix(f"{stage.id}_")
-            return f"{_stage_title(programme, stage.id, language)}: {state_label(state)}"
-    return status
-
-
 # Checklist and issued documents ------------------------------------------------------------
 
 
@@ -653,7 +634,7 @@ def case_page_for_officer(user: User, case: Case, *, language: str, today: date)
     decisions = tuple(
         DecisionView(
             decision=decision,
-            stage_title=_stage_title(programme, decision.stage, language),
+            stage_title=stage_title(programme, decision.stage, language),
             outcome_label=str(decision.get_outcome_display()),
             decided_by=user_name(decision.decided_by),
             grounds=tuple(

@@ -28,6 +28,7 @@ from haven.accounts.models import User
 from haven.cases.authorities import AUTHORITY_PERMISSIONS, officer_authorities
 from haven.cases.models import Case
 from haven.cases.transitions import (
+    DRAFT,
     STAGE_KINDS,
     WITHDRAWN,
     StageState,
@@ -36,6 +37,7 @@ from haven.cases.transitions import (
 )
 from haven.people.models import Person
 from haven.rules.nationality import country_name
+from haven.rules.programme import Programme
 from haven.rules.selectors import programme_list
 from haven.rules.vocabulary import NATIONALITY_WITHOUT_STATE_LABELS
 
@@ -195,6 +197,26 @@ class QueuePage:
 
 def state_label(state: str) -> str:
     return str(STATE_LABELS.get(state, state))
+
+
+def stage_title(programme: Programme, stage_id: str, language: str) -> str:
+    try:
+        return programme.localised(programme.stage(stage_id).title, language)
+    except KeyError:
+        return stage_id
+
+
+def status_code_label(programme: Programme, status: str, language: str) -> str:
+    """A case's status as officials read it: the stage's title and the state ('Entry visa: In review')."""
+    if not status:
+        return ""
+    if status in (DRAFT, WITHDRAWN):
+        return state_label(status) if status == WITHDRAWN else str(_("Draft"))
+    for stage in programme.stages:
+        if status.startswith(f"{stage.id}_"):
+            state = status.removeprefix(f"{stage.id}_")
+            return f"{stage_title(programme, stage.id, language)}: {state_label(state)}"
+    return status
 
 
 def nationality_label(code: str, language: str) -> str:
