@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Throttled
 
-from haven.cases.api import CsrfFailed
-from haven.cases.api import router as cases_router
+from haven.applicant_web.api import CsrfFailed
+from haven.applicant_web.api import router as cases_router
 from haven.movements.api import TokenRejected
 from haven.movements.api import router as movements_router
 from haven.rules.api import router as rules_router

@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "haven.documents",
     "haven.issuance",
     "haven.movements",
+    "haven.applicant_web",
+    "haven.official_web",
     "haven.web",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -87,6 +89,9 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
 ]
+# Demo accounts and applications (``haven demo``): a local trial and the tests only.
+if DEMO or TESTING:
+    INSTALLED_APPS.append("haven.demo")
 
 # Background work (daily deadline and expiry checks, email) runs through
 # Django's task API with the database backend: enqueued in the same

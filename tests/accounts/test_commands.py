@@ -10,10 +10,10 @@ from allauth.mfa.models import Authenticator
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from haven.accounts.demo import DEMO_PASSWORD, current_totp_code
 from haven.accounts.models import User
 from haven.accounts.roles import Role
 from haven.audit.models import AuditEvent, EventType
+from haven.demo.accounts import DEMO_PASSWORD, current_totp_code
 
 pytestmark = pytest.mark.django_db
 

@@ -14,12 +14,12 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
-from haven.accounts.demo import DEMO_PASSWORD
 from haven.accounts.models import User
 from haven.audit.chain import verify_chain
 from haven.audit.models import AuditEvent
-from haven.cases.demo import STATUSES, Officers, _case_plan, applicant_email, make_profile
 from haven.cases.models import Case, CaseEvent, Decision, InformationRequest
+from haven.demo.accounts import DEMO_PASSWORD
+from haven.demo.cases import STATUSES, Officers, _case_plan, applicant_email, make_profile
 from haven.issuance.actions import validity_end
 from haven.issuance.models import IssuedDocument
 from haven.people.duplicates import duplicate_candidates_for

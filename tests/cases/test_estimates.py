@@ -11,10 +11,10 @@ from django.utils import timezone, translation
 
 from haven.accounts.models import User
 from haven.accounts.roles import Role
+from haven.applicant_web.status_page import estimate_explanation
 from haven.cases import actions, casework
 from haven.cases.estimates import Estimate, expected_decision
 from haven.cases.models import Case
-from haven.cases.status_page import estimate_explanation
 from tests.cases.applicant_helpers import (
     approve,
     in_review,

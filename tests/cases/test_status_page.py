@@ -163,7 +163,7 @@ def test_a_passed_deadline_without_a_decision_says_overdue(
     case = submitted_case(applicant)
     assert case.deadline is not None
     later = case.deadline + timedelta(days=1)
-    from haven.cases import views
+    from haven.applicant_web import views
 
     monkeypatch.setattr(views, "timezone", types.SimpleNamespace(localdate=lambda: later))
     html = page(client, case)

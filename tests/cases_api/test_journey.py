@@ -12,8 +12,8 @@ from django.core import mail
 from django.test import Client
 from django.utils import translation
 
+from haven.applicant_web.presentation import status_label
 from haven.cases.models import Case
-from haven.cases.presentation import status_label
 from haven.documents.models import Document
 from haven.rules.selectors import programme_get
 from tests.cases.helpers import image_upload

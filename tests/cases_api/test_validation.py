@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from django.utils import translation
 
+from haven.applicant_web.forms import AboutYouForm, DeclarationForm, PassportForm
 from haven.audit.models import AuditEvent
-from haven.cases.forms import AboutYouForm, DeclarationForm, PassportForm
 from haven.cases.models import Case
 from haven.people.models import Person
 from tests.cases.helpers import MRZ, PERSON

@@ -25,11 +25,11 @@ from django.utils import timezone, translation
 from django_tasks import task
 
 from haven.accounts.models import User
+from haven.applicant_web.presentation import AUTHORITIES
 from haven.cases import casework, notifications
 from haven.cases.authorities import stage_authority
 from haven.cases.errors import CaseError
 from haven.cases.models import Case, CaseEvent, CaseEventType, InformationRequest, ReminderSent
-from haven.cases.presentation import AUTHORITIES
 from haven.cases.supervision import supervisors_for
 from haven.cases.transitions import StageState, status_of
 from haven.issuance.models import IssuedDocument, PermitNotification

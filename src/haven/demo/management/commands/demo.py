@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from haven.accounts.demo import (
+from haven.demo.accounts import (
     DEMO_COLLEAGUES,
     DEMO_PASSWORD,
     current_totp_code,
@@ -55,7 +55,7 @@ class Command(BaseCommand):
             self._totp(options["email"])
 
     def _load(self, cases: int) -> None:
-        from haven.cases.demo import applicant_email, load_demo_cases
+        from haven.demo.cases import applicant_email, load_demo_cases
 
         accounts = load_demo_accounts()
         created = sum(account.created for account in accounts)

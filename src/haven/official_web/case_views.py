@@ -24,7 +24,10 @@ from haven.cases import casework
 from haven.cases.authorities import can_work_stage
 from haven.cases.errors import CaseError, CaseErrorCode
 from haven.cases.models import Case
-from haven.cases.officer_forms import (
+from haven.cases.selectors import access_case_for_officer
+from haven.cases.transitions import Action
+from haven.official_web.case_page import case_checklist, case_page_for_officer, officer_actions
+from haven.official_web.forms import (
     ApproveForm,
     ChecklistForm,
     NoteForm,
@@ -35,10 +38,7 @@ from haven.cases.officer_forms import (
     VersionForm,
     refusal_ground_choices,
 )
-from haven.cases.officer_page import case_checklist, case_page_for_officer, officer_actions
-from haven.cases.selectors import access_case_for_officer
-from haven.cases.transitions import Action
-from haven.cases.work_views import officer_required
+from haven.official_web.queue_views import officer_required
 from haven.rules.programme import Programme
 from haven.rules.selectors import programme_get
 
@@ -76,7 +76,7 @@ def _render_case(
     casework.case_record_viewed(officer=request.user, case=case)  # type: ignore[arg-type]
     return render(
         request,
-        "cases/work/case.html",
+        "official_web/case.html",
         {"page": page, "case": case, "note_form": note_form or NoteForm()},
         status=status,
     )
@@ -230,7 +230,7 @@ def case_start_review(request: HttpRequest, public_id: uuid.UUID) -> HttpRespons
         request,
         public_id,
         action=Action.START_REVIEW,
-        template="cases/work/confirm_start_review.html",
+        template="official_web/confirm_start_review.html",
         make_form=make_form,
         perform=perform,
         done=_("Review started. The applicant can see that an official is working on it."),
@@ -257,7 +257,7 @@ def case_request_information(request: HttpRequest, public_id: uuid.UUID) -> Http
         request,
         public_id,
         action=Action.REQUEST_INFORMATION,
-        template="cases/work/confirm_request_information.html",
+        template="official_web/confirm_request_information.html",
         make_form=make_form,
         perform=perform,
         done=_("The request has been sent to the applicant."),
@@ -299,7 +299,7 @@ def case_approve(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         request,
         public_id,
         action=Action.APPROVE,
-        template="cases/work/confirm_approve.html",
+        template="official_web/confirm_approve.html",
         make_form=make_form,
         perform=perform,
         done=_("Approved. The applicant has been told and can read the decision."),
@@ -327,7 +327,7 @@ def case_refuse(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         request,
         public_id,
         action=Action.REFUSE,
-        template="cases/work/confirm_refuse.html",
+        template="official_web/confirm_refuse.html",
         make_form=make_form,
         perform=perform,
         done=_("Refused. The applicant has been told and can read the decision."),
@@ -368,7 +368,7 @@ def case_record_entry(request: HttpRequest, public_id: uuid.UUID) -> HttpRespons
         request,
         public_id,
         action=Action.RECORD_ENTRY,
-        template="cases/work/confirm_record_entry.html",
+        template="official_web/confirm_record_entry.html",
         make_form=make_form,
         perform=perform,
         done=_("Entry recorded. The case has moved to its next stage."),

@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from haven.accounts.models import User
+from haven.applicant_web.forms import MRZ_FIELD_NAMES
 from haven.cases.authorities import can_work_stage, officer_authorities
 from haven.cases.casework import checklist_codes
-from haven.cases.forms import MRZ_FIELD_NAMES
 from haven.cases.models import (
     Case,
     CaseEvent,

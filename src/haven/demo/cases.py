@@ -41,18 +41,10 @@ from django.test.utils import override_settings
 from django.utils import timezone, translation
 
 from haven.accounts.actions import user_create
-from haven.accounts.demo import (
-    DEMO_DOMAIN,
-    DEMO_PASSWORD,
-    demo_email,
-    load_demo_accounts,
-    load_demo_colleagues,
-)
 from haven.accounts.models import User
 from haven.accounts.roles import Role
 from haven.cases import actions, casework
 from haven.cases.completeness import required_documents
-from haven.cases.demo_names import ANSWERS, BANKS, COUNTRIES, STATEMENTS, WEIGHTS, NameBank
 from haven.cases.models import (
     Case,
     CaseEvent,
@@ -63,6 +55,14 @@ from haven.cases.models import (
     DocumentCheck,
     InformationRequest,
 )
+from haven.demo.accounts import (
+    DEMO_DOMAIN,
+    DEMO_PASSWORD,
+    demo_email,
+    load_demo_accounts,
+    load_demo_colleagues,
+)
+from haven.demo.names import ANSWERS, BANKS, COUNTRIES, STATEMENTS, WEIGHTS, NameBank
 from haven.documents.models import Document
 from haven.issuance.actions import validity_end
 from haven.issuance.models import IssuedDocument, PermitNotification

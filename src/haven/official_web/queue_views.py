@@ -27,9 +27,9 @@ from haven.accounts.access import View, require_permission
 from haven.cases import casework
 from haven.cases.authorities import officer_authorities
 from haven.cases.errors import CaseError
-from haven.cases.queue_forms import QueueFilterForm
 from haven.cases.queues import QueuePage, Sort, queue_for_officer, queue_scope
 from haven.cases.selectors import access_case_for_officer
+from haven.official_web.queue_forms import QueueFilterForm
 
 
 @dataclass(frozen=True)
@@ -97,7 +97,7 @@ def _queue_page(request: HttpRequest, queue: Queue) -> HttpResponse:
     ]
     return render(
         request,
-        "cases/work/queue.html",
+        "official_web/queue.html",
         {
             "queue": queue,
             "title": str(queue.title),

@@ -1,6 +1,6 @@
 """``/api/v1/applications``: the applicant's own journey as JSON, from draft to decision.
 
-The same steps as the pages in ``haven.cases.views``, with the same rules:
+The same steps as the pages in ``haven.applicant_web.views``, with the same rules:
 the section endpoints bind the pages' own forms (``AboutYouForm``,
 ``PassportForm``, ``DeclarationForm``, ``AnswerForm``), so the API accepts
 exactly what the pages accept and explains a refusal with the same
@@ -54,16 +54,16 @@ from ninja.security import SessionAuth
 from pydantic import ConfigDict
 
 from haven.accounts.models import User
+from haven.applicant_web.answer_forms import AnswerForm
+from haven.applicant_web.forms import AboutYouForm, DeclarationForm, PassportForm
+from haven.applicant_web.presentation import started_sections, status_label, task_list
+from haven.applicant_web.status_page import estimate_explanation, letters, timeline
 from haven.cases import actions, casework
-from haven.cases.answer_forms import AnswerForm
 from haven.cases.completeness import Missing, missing_items, required_documents
 from haven.cases.errors import CaseError, CaseErrorCode
 from haven.cases.estimates import expected_decision
-from haven.cases.forms import AboutYouForm, DeclarationForm, PassportForm
 from haven.cases.models import Case
-from haven.cases.presentation import started_sections, status_label, task_list
 from haven.cases.selectors import access_case, case_list_for_applicant
-from haven.cases.status_page import estimate_explanation, letters, timeline
 from haven.cases.transitions import DRAFT, Action, allowed_actions
 from haven.documents.actions import document_remove, document_upload
 from haven.documents.models import Document

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from haven.cases import views
+from haven.applicant_web import views
 
 app_name = "cases"
 urlpatterns = [

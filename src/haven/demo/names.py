@@ -1,6 +1,6 @@
 """Made-up people for the demo cases: names in their own scripts, places, phone codes.
 
-Data only (``haven.cases.demo`` uses it). A surname written ``"Petrov|Petrova"``
+Data only (``haven.demo.cases`` uses it). A surname written ``"Petrov|Petrova"``
 has a man's and a woman's form. Names are written as their bearers write them
 (``Müller``, ``Łukasiewicz``, ``Коваленко``, ``김민준``); the passport's Latin
 spelling is made from that the ICAO 9303 way (``haven.people.mrz.to_mrz_name``),

@@ -19,11 +19,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from haven.accounts.access import require_permission
+from haven.applicant_web.answer_forms import AnswerForm
+from haven.applicant_web.forms import AboutYouForm, DeclarationForm, PassportForm
+from haven.applicant_web.presentation import (
+    authority_label,
+    started_sections,
+    status_label,
+    task_list,
+)
+from haven.applicant_web.status_page import open_request, status_page
 from haven.cases import actions, casework
-from haven.cases.answer_forms import AnswerForm
 from haven.cases.completeness import Section, missing_items, required_documents
 from haven.cases.errors import CaseError, CaseErrorCode
-from haven.cases.forms import AboutYouForm, DeclarationForm, PassportForm
 from haven.cases.letters import (
     access_decision_letter,
     decision_letter_filename,
@@ -31,14 +38,7 @@ from haven.cases.letters import (
     decision_letter_record_viewed,
 )
 from haven.cases.models import Case
-from haven.cases.presentation import (
-    authority_label,
-    started_sections,
-    status_label,
-    task_list,
-)
 from haven.cases.selectors import access_case, case_list_for_applicant
-from haven.cases.status_page import open_request, status_page
 from haven.cases.transitions import DRAFT, Action, allowed_actions
 from haven.cases.vocabulary import document_help, document_label
 from haven.issuance.selectors import issued_list_for_case
@@ -84,7 +84,7 @@ def application_list(request: HttpRequest) -> HttpResponse:
                 "status": status_label(programme, case, language),
             }
         )
-    return render(request, "cases/list.html", {"rows": rows})
+    return render(request, "applicant_web/list.html", {"rows": rows})
 
 
 def _duration_text(programme: Programme, value: Any) -> str:
@@ -114,7 +114,7 @@ def application_start(request: HttpRequest, programme_id: str) -> HttpResponse:
     today = timezone.localdate()
     return render(
         request,
-        "cases/start.html",
+        "applicant_web/start.html",
         {
             "programme": programme,
             "title": programme.localised(programme.title, language),
@@ -145,7 +145,7 @@ def application_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpRespon
     language = _language()
     return render(
         request,
-        "cases/task_list.html",
+        "applicant_web/task_list.html",
         {
             "case": case,
             "title": programme.localised(programme.title, language),
@@ -166,7 +166,7 @@ def application_about_you(request: HttpRequest, public_id: uuid.UUID) -> HttpRes
     if request.method == "POST" and form.is_valid():
         actions.case_update_person(actor=request.user, case=case, data=form.values())  # type: ignore[arg-type]
         return redirect("cases:passport", case.public_id)
-    return render(request, "cases/about_you.html", {"case": case, "form": form})
+    return render(request, "applicant_web/about_you.html", {"case": case, "form": form})
 
 
 @require_permission(APPLY)
@@ -191,7 +191,7 @@ def application_passport(request: HttpRequest, public_id: uuid.UUID) -> HttpResp
         else:
             actions.case_update_passport(actor=request.user, case=case, data=form.cleaned_data)  # type: ignore[arg-type]
             return redirect("cases:declaration", case.public_id)
-    return render(request, "cases/passport.html", {"case": case, "form": form})
+    return render(request, "applicant_web/passport.html", {"case": case, "form": form})
 
 
 @require_permission(APPLY)
@@ -217,7 +217,7 @@ def application_declaration(request: HttpRequest, public_id: uuid.UUID) -> HttpR
         return redirect("cases:documents", case.public_id)
     return render(
         request,
-        "cases/declaration.html",
+        "applicant_web/declaration.html",
         {
             "case": case,
             "form": form,
@@ -287,7 +287,7 @@ def application_documents(request: HttpRequest, public_id: uuid.UUID) -> HttpRes
     ]
     return render(
         request,
-        "cases/documents.html",
+        "applicant_web/documents.html",
         {"case": case, "sections": sections, "has_errors": failed_form is not None},
         status=400 if failed_form is not None else 200,
     )
@@ -327,7 +327,7 @@ def application_check(request: HttpRequest, public_id: uuid.UUID) -> HttpRespons
         }
     return render(
         request,
-        "cases/check.html",
+        "applicant_web/check.html",
         {
             "case": case,
             "person": person,
@@ -357,7 +357,7 @@ def application_submitted(request: HttpRequest, public_id: uuid.UUID) -> HttpRes
     stage = programme.stage(case.stage)
     return render(
         request,
-        "cases/submitted.html",
+        "applicant_web/submitted.html",
         {
             "case": case,
             "authority": authority_label(stage.authority),
@@ -376,7 +376,7 @@ def application_status(request: HttpRequest, public_id: uuid.UUID) -> HttpRespon
     today = timezone.localdate()
     return render(
         request,
-        "cases/status.html",
+        "applicant_web/status.html",
         {
             **status_page(case, programme, today, _language()),
             "issued": issued_list_for_case(request.user, case, today),
@@ -418,7 +418,7 @@ def application_answer(request: HttpRequest, public_id: uuid.UUID) -> HttpRespon
             return redirect("cases:status", case.public_id)
     return render(
         request,
-        "cases/answer.html",
+        "applicant_web/answer.html",
         {
             "case": case,
             "request_for_information": information,
@@ -469,7 +469,7 @@ def application_withdraw(request: HttpRequest, public_id: uuid.UUID) -> HttpResp
         else:
             messages.success(request, _("Your application has been withdrawn."))
         return redirect("cases:status", case.public_id)
-    return render(request, "cases/withdraw.html", {"case": case})
+    return render(request, "applicant_web/withdraw.html", {"case": case})
 
 
 SECTION_VIEWS = {
