@@ -9,8 +9,10 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from haven.cases.authorities import authority_get
 from haven.cases.completeness import SECTION_TITLES, Missing, Section
 from haven.cases.models import Case
+from haven.cases.states import state_or_withdrawn
 from haven.cases.transitions import DRAFT, WITHDRAWN, StageState
 from haven.people.models import Passport, Person
 from haven.rules.programme import Programme
@@ -22,13 +24,6 @@ STATE_LABELS: dict[str, Promise] = {
     StageState.GRANTED: gettext_lazy("granted"),
     StageState.REFUSED: gettext_lazy("refused"),
 }
-AUTHORITIES: dict[str, Promise] = {
-    "consulate": gettext_lazy("the Russian embassy or consulate"),
-    "migration": gettext_lazy("the migration authority of the Ministry of Internal Affairs (MVD)"),
-    "commission": gettext_lazy("the commission"),
-    "operator": gettext_lazy("the operator chosen by the Ministry of Internal Affairs"),
-    "police": gettext_lazy("the police"),
-}
 
 
 def status_label(programme: Programme, case: Case, language: str) -> str:
@@ -37,13 +32,14 @@ def status_label(programme: Programme, case: Case, language: str) -> str:
     if case.status == WITHDRAWN:
         return _("Withdrawn")
     stage = programme.stage(case.stage)
-    state = case.status.removeprefix(f"{stage.id}_")
+    state = state_or_withdrawn(case)
     label = STATE_LABELS.get(state, state)
     return f"{programme.localised(stage.title, language)}: {label}"
 
 
 def authority_label(code: str) -> str:
-    return str(AUTHORITIES.get(code, code))
+    """The authority as an applicant reads it inside a sentence."""
+    return str(authority_get(code).in_a_sentence)
 
 
 @dataclass(frozen=True)

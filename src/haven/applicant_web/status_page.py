@@ -23,6 +23,7 @@ from haven.applicant_web.presentation import status_label
 from haven.cases.estimates import QUEUED_STATES, Estimate, expected_decision
 from haven.cases.letters import decision_list_for_case
 from haven.cases.models import Case, CaseEvent, CaseEventType, Decision, InformationRequest
+from haven.cases.states import state_in, state_or_withdrawn
 from haven.cases.transitions import WITHDRAWN, Action, allowed_actions, status_of
 from haven.rules.display import Fact, fact
 from haven.rules.programme import Programme
@@ -65,7 +66,7 @@ class TimelineEntry:
 def _stage_of(programme: Programme, status: str) -> str:
     """The id of the stage a status belongs to ('' for draft and withdrawn)."""
     for stage in programme.stages:
-        if status.startswith(f"{stage.id}_"):
+        if state_in(stage.id, status) is not None:
             return stage.id
     return ""
 
@@ -214,7 +215,7 @@ def status_tag(case: Case) -> str:
     """The state part of the status, for the tag's style (``in_review``, ``withdrawn``...)."""
     if case.status == WITHDRAWN:
         return WITHDRAWN
-    return case.status.removeprefix(f"{case.stage}_")
+    return state_or_withdrawn(case)
 
 
 def status_page(case: Case, programme: Programme, today: date, language: str) -> dict[str, Any]:

@@ -13,11 +13,12 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from haven.accounts.models import User
-from haven.audit.actions import audit_record
 from haven.audit.models import EventType
 from haven.cases.completeness import missing_items
 from haven.cases.errors import CaseError, CaseErrorCode
-from haven.cases.models import Case, CaseEvent, CaseEventType, Declaration, ReferenceCounter
+from haven.cases.history import record_change
+from haven.cases.models import Case, CaseEventType, Declaration, ReferenceCounter
+from haven.cases.policy import may_act_as, require
 from haven.cases.transitions import DRAFT, STAGE_KINDS, Action, transition
 from haven.people.duplicates import name_keys_for
 from haven.people.models import Passport, Person
@@ -54,27 +55,6 @@ def can_start(programme: Programme, on_date: date) -> bool:
     )
 
 
-def _event(
-    case: Case,
-    event_type: CaseEventType,
-    actor: User | None,
-    *,
-    from_status: str = "",
-    visible: bool = True,
-    details: dict[str, Any] | None = None,
-) -> None:
-    CaseEvent.objects.create(
-        case=case,
-        type=event_type,
-        occurred_at=timezone.now(),
-        actor=actor,
-        from_status=from_status,
-        to_status=case.status,
-        visible_to_applicant=visible,
-        details=details or {},
-    )
-
-
 def case_start(*, applicant: User, programme_id: str) -> Case:
     """Start a draft application for the signed-in applicant (who holds the applicant role).
 
@@ -96,27 +76,30 @@ def case_start(*, applicant: User, programme_id: str) -> Case:
         )
         person = Person.objects.create(case=case, email=applicant.email)
         Passport.objects.create(person=person)
-        _event(case, CaseEventType.DRAFT_STARTED, applicant)
-        audit_record(
-            event_type=EventType.CASE_STARTED,
+        record_change(
+            case=case,
             actor=applicant,
-            subject=case,
+            audit=EventType.CASE_STARTED,
+            timeline=CaseEventType.DRAFT_STARTED,
             details={"programme": programme.id},
         )
     return case
 
 
-def _locked_draft(case: Case) -> Case:
+def _locked_draft(actor: User, case: Case) -> Case:
+    """The draft, locked, once the policy lets ``actor`` edit it."""
     locked = Case.objects.select_for_update().get(pk=case.pk)
+    if not may_act_as(actor, Action.EDIT_DRAFT, locked, programme_get(locked.programme)):
+        raise CaseError(CaseErrorCode.NOT_PERMITTED)
     if locked.status != DRAFT:
         raise CaseError(CaseErrorCode.NOT_A_DRAFT)
     return locked
 
 
 def case_update_person(*, actor: User, case: Case, data: dict[str, Any]) -> Person:
-    """Save 'About you' (the applicant's own draft only; the view checks ownership)."""
+    """Save 'About you' (the applicant's own draft only: ``policy.EDIT_DRAFT``)."""
     with transaction.atomic():
-        locked = _locked_draft(case)
+        locked = _locked_draft(actor, case)
         person = Person.objects.get(case=locked, role=Person.Role.APPLICANT)
         changed = sorted(
             name for name in PERSON_FIELDS if name in data and getattr(person, name) != data[name]
@@ -126,10 +109,10 @@ def case_update_person(*, actor: User, case: Case, data: dict[str, Any]) -> Pers
         person.name_key, person.native_name_key = name_keys_for(person)
         person.save()
         if changed:
-            audit_record(
-                event_type=EventType.CASE_UPDATED,
+            record_change(
+                case=locked,
                 actor=actor,
-                subject=locked,
+                audit=EventType.CASE_UPDATED,
                 details={"section": "about-you", "fields": changed},
             )
     return person
@@ -138,7 +121,7 @@ def case_update_person(*, actor: User, case: Case, data: dict[str, Any]) -> Pers
 def case_update_passport(*, actor: User, case: Case, data: dict[str, Any]) -> Passport:
     """Save the passport section (draft only)."""
     with transaction.atomic():
-        locked = _locked_draft(case)
+        locked = _locked_draft(actor, case)
         passport = Passport.objects.get(person__case=locked, person__role=Person.Role.APPLICANT)
         changed = sorted(
             name
@@ -149,10 +132,10 @@ def case_update_passport(*, actor: User, case: Case, data: dict[str, Any]) -> Pa
             setattr(passport, name, data[name])
         passport.save()
         if changed:
-            audit_record(
-                event_type=EventType.CASE_UPDATED,
+            record_change(
+                case=locked,
                 actor=actor,
-                subject=locked,
+                audit=EventType.CASE_UPDATED,
                 details={"section": "passport", "fields": changed},
             )
     return passport
@@ -168,7 +151,7 @@ def case_sign_declaration(
     if text is None:
         raise CaseError(CaseErrorCode.ACTION_NOT_ALLOWED)
     with transaction.atomic():
-        locked = _locked_draft(case)
+        locked = _locked_draft(actor, case)
         declaration, _created = Declaration.objects.update_or_create(
             case=locked,
             defaults={
@@ -181,10 +164,10 @@ def case_sign_declaration(
                 "signed_at": timezone.now(),
             },
         )
-        audit_record(
-            event_type=EventType.DECLARATION_SIGNED,
+        record_change(
+            case=locked,
             actor=actor,
-            subject=locked,
+            audit=EventType.DECLARATION_SIGNED,
             details={"text_valid_from": text.valid_from.isoformat(), "language": language},
         )
     return declaration
@@ -198,7 +181,7 @@ def apply_transition(case: Case, programme: Programme, action: Action) -> str:
     lock and the transaction, and saves the case.
     """
     move = transition(programme, case.status, action)
-    if move is None:
+    if move is None:  # the caller's ``policy.require`` has checked it: a bug if it happens
         raise CaseError(CaseErrorCode.ACTION_NOT_ALLOWED)
     previous = case.status
     if move.to_stage != case.stage:
@@ -233,11 +216,10 @@ def case_submit(*, actor: User, case: Case, key: str = "") -> Case:
     today = timezone.localdate()
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
+        require(actor, Action.VIEW, locked, programme)
         if locked.status != DRAFT:
             return locked
-        move = transition(programme, DRAFT, Action.SUBMIT)
-        if move is None:  # pragma: no cover - every programme's table has it
-            raise CaseError(CaseErrorCode.ACTION_NOT_ALLOWED)
+        require(actor, Action.SUBMIT, locked, programme)
         person = Person.objects.get(case=locked, role=Person.Role.APPLICANT)
         passport = Passport.objects.get(person=person)
         missing = missing_items(locked, programme, person, passport, uploaded_kinds(locked), today)
@@ -249,21 +231,23 @@ def case_submit(*, actor: User, case: Case, key: str = "") -> Case:
             today,
             locked.stage,
         )
-        deadline = programme.optional_value(f"{locked.stage}_decision_deadline", today)
+        deadline = programme.optional_value(
+            programme.stage(locked.stage).decision_deadline_parameter, today
+        )
         locked.reference = _next_reference(today.year)
-        locked.status = move.to_status
+        apply_transition(locked, programme, Action.SUBMIT)
         locked.submitted_at = timezone.now()
         locked.stage_started_on = today
         locked.submission_key = key or None
         locked.evaluation = result.to_record()
         locked.deadline = add_duration(today, deadline.value) if deadline else None
-        locked.version += 1
         locked.save()
-        _event(locked, CaseEventType.SUBMITTED, actor, from_status=DRAFT)
-        audit_record(
-            event_type=EventType.CASE_SUBMITTED,
+        record_change(
+            case=locked,
             actor=actor,
-            subject=locked,
+            audit=EventType.CASE_SUBMITTED,
+            timeline=CaseEventType.SUBMITTED,
+            from_status=DRAFT,
             details={"reference": locked.reference, "outcome": result.outcome.value},
         )
         transaction.on_commit(lambda: _notify_submitted(locked.pk))
@@ -271,22 +255,19 @@ def case_submit(*, actor: User, case: Case, key: str = "") -> Case:
 
 
 def case_withdraw(*, actor: User, case: Case) -> Case:
-    """The applicant withdraws an open application (after confirming)."""
+    """The applicant withdraws their open application (after confirming)."""
     programme = programme_get(case.programme)
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
-        move = transition(programme, locked.status, Action.WITHDRAW)
-        if move is None:
-            raise CaseError(CaseErrorCode.ACTION_NOT_ALLOWED)
-        previous = locked.status
-        locked.status = move.to_status
-        locked.version += 1
+        require(actor, Action.WITHDRAW, locked, programme)
+        previous = apply_transition(locked, programme, Action.WITHDRAW)
         locked.save()
-        _event(locked, CaseEventType.WITHDRAWN, actor, from_status=previous)
-        audit_record(
-            event_type=EventType.CASE_WITHDRAWN,
+        record_change(
+            case=locked,
             actor=actor,
-            subject=locked,
+            audit=EventType.CASE_WITHDRAWN,
+            timeline=CaseEventType.WITHDRAWN,
+            from_status=previous,
             details={"from_status": previous},
         )
     return locked

@@ -21,9 +21,10 @@ from django.utils import timezone
 from haven.accounts.models import User
 from haven.audit.actions import audit_record
 from haven.audit.models import EventType
-from haven.cases.actions import _event, apply_transition
+from haven.cases.actions import apply_transition
 from haven.cases.authorities import can_work_stage
 from haven.cases.errors import CaseError, CaseErrorCode
+from haven.cases.history import record_change
 from haven.cases.models import (
     Case,
     CaseEventType,
@@ -32,7 +33,9 @@ from haven.cases.models import (
     DocumentCheck,
     InformationRequest,
 )
-from haven.cases.transitions import Action, StageState, status_of
+from haven.cases.policy import allowed_now, may_act_as, require
+from haven.cases.states import StageState, status_of
+from haven.cases.transitions import Action
 from haven.rules.durations import add_duration
 from haven.rules.programme import Programme
 from haven.rules.selectors import programme_get
@@ -43,14 +46,21 @@ LONGEST_DUE = timedelta(days=366)
 ANSWER_MAX_FILES = 5
 
 
-def _locked(case: Case, officer: User | None, version: int | None) -> tuple[Case, Programme]:
-    """The case, locked, after the authority and version checks."""
+def _locked(
+    case: Case, actor: User | None, action: Action, version: int | None
+) -> tuple[Case, Programme]:
+    """The case, locked, once the policy lets ``actor`` take ``action`` and the version matches.
+
+    ``actor`` None is Haven itself (the daily checks, border control's systems).
+    """
     locked = Case.objects.select_for_update().get(pk=case.pk)
     programme = programme_get(locked.programme)
-    if officer is not None and not can_work_stage(officer, programme, locked.stage):
+    if not may_act_as(actor, action, locked, programme):
         raise CaseError(CaseErrorCode.NOT_PERMITTED)
     if version is not None and locked.version != version:
         raise CaseError(CaseErrorCode.CONFLICT)
+    if not allowed_now(action, locked, programme):
+        raise CaseError(CaseErrorCode.ACTION_NOT_ALLOWED)
     return locked, programme
 
 
@@ -75,7 +85,7 @@ def case_assign(*, officer: User, case: Case, assignee: User, version: int | Non
     taken by a colleague) is a ``CONFLICT`` and stays as it is.
     """
     with transaction.atomic():
-        locked, programme = _locked(case, officer, version)
+        locked, programme = _locked(case, officer, Action.ASSIGN, version)
         if not can_work_stage(assignee, programme, locked.stage):
             raise CaseError(CaseErrorCode.NOT_AN_OFFICER)
         if locked.assignee_id == assignee.pk:
@@ -83,11 +93,12 @@ def case_assign(*, officer: User, case: Case, assignee: User, version: int | Non
         locked.assignee = assignee
         locked.version += 1
         locked.save(update_fields=["assignee", "version", "updated_at"])
-        _event(locked, CaseEventType.ASSIGNED, officer, visible=False)
-        audit_record(
-            event_type=EventType.CASE_ASSIGNED,
+        record_change(
+            case=locked,
             actor=officer,
-            subject=locked,
+            audit=EventType.CASE_ASSIGNED,
+            timeline=CaseEventType.ASSIGNED,
+            visible=False,
             details={"assignee": assignee.pk},
         )
     return locked
@@ -96,18 +107,19 @@ def case_assign(*, officer: User, case: Case, assignee: User, version: int | Non
 def case_unassign(*, officer: User, case: Case, version: int | None = None) -> Case:
     """Put the case back in the queue with nobody assigned (``version`` as for case_assign)."""
     with transaction.atomic():
-        locked, _programme = _locked(case, officer, version)
+        locked, _programme = _locked(case, officer, Action.UNASSIGN, version)
         if locked.assignee_id is None:
             return locked
         previous = locked.assignee_id
         locked.assignee = None
         locked.version += 1
         locked.save(update_fields=["assignee", "version", "updated_at"])
-        _event(locked, CaseEventType.UNASSIGNED, officer, visible=False)
-        audit_record(
-            event_type=EventType.CASE_UNASSIGNED,
+        record_change(
+            case=locked,
             actor=officer,
-            subject=locked,
+            audit=EventType.CASE_UNASSIGNED,
+            timeline=CaseEventType.UNASSIGNED,
+            visible=False,
             details={"previous_assignee": previous},
         )
     return locked
@@ -120,18 +132,12 @@ def case_start_review(*, officer: User, case: Case, version: int | None = None) 
     ``CONFLICT`` and stays as it is.
     """
     with transaction.atomic():
-        locked, programme = _locked(case, officer, version)
+        locked, programme = _locked(case, officer, Action.START_REVIEW, version)
         previous = apply_transition(locked, programme, Action.START_REVIEW)
         if locked.assignee_id is None:
             locked.assignee = officer
         locked.save()
-        _event(locked, CaseEventType.REVIEW_STARTED, officer, from_status=previous)
-        audit_record(
-            event_type=EventType.CASE_REVIEW_STARTED,
-            actor=officer,
-            subject=locked,
-            details={"from_status": previous},
-        )
+        _record_review_started(locked, officer, previous)
     return locked
 
 
@@ -166,8 +172,7 @@ def case_take_next(*, officer: User, stages: Iterable[tuple[str, str]]) -> Case 
         if locked is None:
             return None
         programme = programme_get(locked.programme)
-        if not can_work_stage(officer, programme, locked.stage):
-            raise CaseError(CaseErrorCode.NOT_PERMITTED)
+        require(officer, Action.ASSIGN, locked, programme)
         locked.assignee = officer
         previous = locked.status
         if locked.status == status_of(locked.stage, StageState.SUBMITTED):
@@ -175,22 +180,28 @@ def case_take_next(*, officer: User, stages: Iterable[tuple[str, str]]) -> Case 
         else:
             locked.version += 1
         locked.save()
-        _event(locked, CaseEventType.ASSIGNED, officer, visible=False)
-        audit_record(
-            event_type=EventType.CASE_ASSIGNED,
+        record_change(
+            case=locked,
             actor=officer,
-            subject=locked,
+            audit=EventType.CASE_ASSIGNED,
+            timeline=CaseEventType.ASSIGNED,
+            visible=False,
             details={"assignee": officer.pk, "taken_next": True},
         )
         if previous != locked.status:
-            _event(locked, CaseEventType.REVIEW_STARTED, officer, from_status=previous)
-            audit_record(
-                event_type=EventType.CASE_REVIEW_STARTED,
-                actor=officer,
-                subject=locked,
-                details={"from_status": previous},
-            )
+            _record_review_started(locked, officer, previous)
     return locked
+
+
+def _record_review_started(case: Case, officer: User, previous: str) -> None:
+    record_change(
+        case=case,
+        actor=officer,
+        audit=EventType.CASE_REVIEW_STARTED,
+        timeline=CaseEventType.REVIEW_STARTED,
+        from_status=previous,
+        details={"from_status": previous},
+    )
 
 
 # Review ------------------------------------------------------------------------------------
@@ -207,20 +218,19 @@ def case_note_add(*, officer: User, case: Case, text: str) -> CaseNote:
     if not text:
         raise CaseError(CaseErrorCode.MESSAGE_REQUIRED)
     with transaction.atomic():
-        locked, _programme = _locked(case, officer, None)
+        locked, _programme = _locked(case, officer, Action.ADD_NOTE, None)
         note = CaseNote.objects.create(
             case=locked, author=officer, created_at=timezone.now(), text=text
         )
-        audit_record(
-            event_type=EventType.CASE_NOTE_ADDED, actor=officer, subject=locked, details={}
-        )
+        record_change(case=locked, actor=officer, audit=EventType.CASE_NOTE_ADDED)
     return note
 
 
 def checklist_codes(programme: Programme, stage_id: str, on_date: date) -> tuple[str, ...]:
     """The documents an officer ticks off at this stage (none for most stages)."""
-    checklist = programme.optional_value(f"{stage_id}_documents", on_date)
-    if checklist is None or programme.stage(stage_id).issues in ("", "visa"):
+    stage = programme.stage(stage_id)
+    checklist = programme.optional_value(stage.documents_parameter, on_date)
+    if checklist is None or not stage.issues.is_permit:
         return ()
     return tuple(checklist.value)
 
@@ -228,9 +238,7 @@ def checklist_codes(programme: Programme, stage_id: str, on_date: date) -> tuple
 def case_check_document(*, officer: User, case: Case, code: str, checked: bool) -> Case:
     """Tick (or untick) a document of the stage's checklist as seen and accepted."""
     with transaction.atomic():
-        locked, programme = _locked(case, officer, None)
-        if locked.status != status_of(locked.stage, StageState.IN_REVIEW):
-            raise CaseError(CaseErrorCode.ACTION_NOT_ALLOWED)
+        locked, programme = _locked(case, officer, Action.CHECK_DOCUMENT, None)
         if code not in checklist_codes(programme, locked.stage, timezone.localdate()):
             raise CaseError(CaseErrorCode.UNKNOWN_CHECKLIST_ITEM)
         existing = DocumentCheck.objects.filter(case=locked, stage=locked.stage, code=code)
@@ -248,12 +256,12 @@ def case_check_document(*, officer: User, case: Case, code: str, checked: bool) 
             return locked
         locked.version += 1
         locked.save(update_fields=["version", "updated_at"])
-        audit_record(
-            event_type=(
+        record_change(
+            case=locked,
+            actor=officer,
+            audit=(
                 EventType.CHECKLIST_ITEM_CHECKED if checked else EventType.CHECKLIST_ITEM_UNCHECKED
             ),
-            actor=officer,
-            subject=locked,
             details={"document": code},
         )
     return locked
@@ -270,7 +278,7 @@ def case_request_information(
     if not today < due_on <= today + LONGEST_DUE:
         raise CaseError(CaseErrorCode.DATE_OUT_OF_RANGE)
     with transaction.atomic():
-        locked, programme = _locked(case, officer, version)
+        locked, programme = _locked(case, officer, Action.REQUEST_INFORMATION, version)
         previous = apply_transition(locked, programme, Action.REQUEST_INFORMATION)
         locked.save()
         request = InformationRequest.objects.create(
@@ -281,17 +289,12 @@ def case_request_information(
             requested_by=officer,
             requested_at=timezone.now(),
         )
-        _event(
-            locked,
-            CaseEventType.INFORMATION_REQUESTED,
-            officer,
-            from_status=previous,
-            details={"due_on": due_on.isoformat()},
-        )
-        audit_record(
-            event_type=EventType.INFORMATION_REQUESTED,
+        record_change(
+            case=locked,
             actor=officer,
-            subject=locked,
+            audit=EventType.INFORMATION_REQUESTED,
+            timeline=CaseEventType.INFORMATION_REQUESTED,
+            from_status=previous,
             details={"due_on": due_on.isoformat()},
         )
         _on_commit_notify("send_information_requested", locked.pk)
@@ -307,8 +310,9 @@ def case_answer_information(
     every file is checked before anything is stored, so a refused one raises
     ``UploadRefused`` (naming the file) and nothing is saved; a failure after
     storing deletes the stored files again. Raises ``CaseError`` with
-    ``ANSWER_REQUIRED``, ``TOO_MANY_FILES``, ``ACTION_NOT_ALLOWED`` (not the
-    applicant's case, or the status does not allow it) or ``NO_OPEN_REQUEST``.
+    ``ANSWER_REQUIRED``, ``TOO_MANY_FILES``, ``NOT_PERMITTED`` (not the
+    applicant's case), ``ACTION_NOT_ALLOWED`` (the status does not allow it) or
+    ``NO_OPEN_REQUEST``.
     Call it outside any transaction of your own (see ``document_upload``).
     """
     from haven.documents.actions import (
@@ -323,12 +327,12 @@ def case_answer_information(
         raise CaseError(CaseErrorCode.ANSWER_REQUIRED)
     if len(files) > ANSWER_MAX_FILES:
         raise CaseError(CaseErrorCode.TOO_MANY_FILES)
-    if case.applicant_id != applicant.pk:
-        raise CaseError(CaseErrorCode.ACTION_NOT_ALLOWED)
+    if not may_act_as(applicant, Action.ANSWER_INFORMATION, case, programme_get(case.programme)):
+        raise CaseError(CaseErrorCode.NOT_PERMITTED)  # before any file is stored
     stored = uploads_store(files)
     try:
         with transaction.atomic():
-            locked, programme = _locked(case, None, None)
+            locked, programme = _locked(case, applicant, Action.ANSWER_INFORMATION, None)
             request = (
                 InformationRequest.objects.select_for_update()
                 .filter(case=locked, answered_at__isnull=True)
@@ -352,17 +356,12 @@ def case_answer_information(
                     received_at=now,
                     details={"request": str(request.public_id)},
                 )
-            _event(
-                locked,
-                CaseEventType.INFORMATION_PROVIDED,
-                applicant,
-                from_status=previous,
-                details={"documents": len(stored)},
-            )
-            audit_record(
-                event_type=EventType.INFORMATION_PROVIDED,
+            record_change(
+                case=locked,
                 actor=applicant,
-                subject=locked,
+                audit=EventType.INFORMATION_PROVIDED,
+                timeline=CaseEventType.INFORMATION_PROVIDED,
+                from_status=previous,
                 details={"request": str(request.public_id), "documents": len(stored)},
             )
     except BaseException:
@@ -375,7 +374,9 @@ def case_answer_information(
 
 
 def _grounds(programme: Programme, stage_id: str, codes: Iterable[str], on_date: date) -> list[Any]:
-    parameter = programme.optional_value(f"{stage_id}_refusal_grounds", on_date)
+    parameter = programme.optional_value(
+        programme.stage(stage_id).refusal_grounds_parameter, on_date
+    )
     available = {ground["code"]: ground for ground in (parameter.value if parameter else ())}
     chosen = list(dict.fromkeys(codes))
     if not chosen:
@@ -434,9 +435,9 @@ def case_approve(
     if not today <= valid_from <= today + LONGEST_DUE:
         raise CaseError(CaseErrorCode.DATE_OUT_OF_RANGE)
     with transaction.atomic():
-        locked, programme = _locked(case, officer, version)
+        locked, programme = _locked(case, officer, Action.APPROVE, version)
         stage = programme.stage(locked.stage)
-        if stage.issues not in ("", "visa") and region not in dict(region_choices()):
+        if stage.issues.is_permit and region not in dict(region_choices()):
             raise CaseError(CaseErrorCode.REGION_REQUIRED)
         required = set(checklist_codes(programme, locked.stage, today))
         ticked = set(
@@ -450,11 +451,12 @@ def case_approve(
         previous = apply_transition(locked, programme, Action.APPROVE)
         locked.save()
         decision = _decide(locked, officer, Decision.Outcome.APPROVED, [], explanation.strip())
-        _event(locked, CaseEventType.APPROVED, officer, from_status=previous)
-        audit_record(
-            event_type=EventType.CASE_APPROVED,
+        record_change(
+            case=locked,
             actor=officer,
-            subject=locked,
+            audit=EventType.CASE_APPROVED,
+            timeline=CaseEventType.APPROVED,
+            from_status=previous,
             details={"stage": decided_stage},
         )
         if stage.issues:
@@ -468,17 +470,17 @@ def case_approve(
                 valid_from=valid_from,
                 region=region,
             )
-            _event(
-                locked,
-                CaseEventType.DOCUMENT_ISSUED,
-                officer,
-                details={"kind": document.kind, "number": document.number},
-            )
-            audit_record(
-                event_type=EventType.DOCUMENT_ISSUED,
+            record_change(
+                case=locked,
                 actor=officer,
+                audit=EventType.DOCUMENT_ISSUED,
+                timeline=CaseEventType.DOCUMENT_ISSUED,
                 subject=document,
-                details={"kind": document.kind, "case": locked.reference},
+                details={
+                    "kind": document.kind,
+                    "number": document.number,
+                    "case": locked.reference,
+                },
             )
         _on_commit_notify("send_decided", locked.pk, decision_pk=decision.pk)
     return decision
@@ -497,23 +499,18 @@ def case_refuse(
         raise CaseError(CaseErrorCode.EXPLANATION_REQUIRED)
     today = timezone.localdate()
     with transaction.atomic():
-        locked, programme = _locked(case, officer, version)
+        locked, programme = _locked(case, officer, Action.REFUSE, version)
         chosen = _grounds(programme, locked.stage, grounds, today)
         decided_stage = locked.stage
         previous = apply_transition(locked, programme, Action.REFUSE)
         locked.save()
         decision = _decide(locked, officer, Decision.Outcome.REFUSED, chosen, explanation)
-        _event(
-            locked,
-            CaseEventType.REFUSED,
-            officer,
-            from_status=previous,
-            details={"grounds": [ground["code"] for ground in chosen]},
-        )
-        audit_record(
-            event_type=EventType.CASE_REFUSED,
+        record_change(
+            case=locked,
             actor=officer,
-            subject=locked,
+            audit=EventType.CASE_REFUSED,
+            timeline=CaseEventType.REFUSED,
+            from_status=previous,
             details={"stage": decided_stage, "grounds": [ground["code"] for ground in chosen]},
         )
         _on_commit_notify("send_decided", locked.pk, decision_pk=decision.pk)
@@ -540,9 +537,7 @@ def case_record_entry(
     from haven.issuance.models import IssuedDocument
 
     with transaction.atomic():
-        locked, programme = _locked(case, None, version)
-        if actor is not None and actor.has_perm("accounts.apply_to_programmes"):
-            raise CaseError(CaseErrorCode.NOT_PERMITTED)
+        locked, programme = _locked(case, actor, Action.RECORD_ENTRY, version)
         visa = (
             IssuedDocument.objects.select_for_update()
             .filter(case=locked, kind=IssuedDocument.Kind.VISA, used_on__isnull=True)
@@ -552,23 +547,20 @@ def case_record_entry(
             raise CaseError(CaseErrorCode.DATE_OUT_OF_RANGE)
         previous = apply_transition(locked, programme, Action.RECORD_ENTRY)
         locked.stage_started_on = entered_on
-        deadline = programme.optional_value(f"{locked.stage}_decision_deadline", entered_on)
+        deadline = programme.optional_value(
+            programme.stage(locked.stage).decision_deadline_parameter, entered_on
+        )
         locked.deadline = add_duration(entered_on, deadline.value) if deadline else None
         locked.assignee = None
         locked.save()
         visa.used_on = entered_on
         visa.save(update_fields=["used_on"])
-        _event(
-            locked,
-            CaseEventType.ENTRY_RECORDED,
-            actor,
-            from_status=previous,
-            details={"entered_on": entered_on.isoformat(), "source": source},
-        )
-        audit_record(
-            event_type=EventType.ENTRY_RECORDED,
+        record_change(
+            case=locked,
             actor=actor,
-            subject=locked,
+            audit=EventType.ENTRY_RECORDED,
+            timeline=CaseEventType.ENTRY_RECORDED,
+            from_status=previous,
             details={"entered_on": entered_on.isoformat(), "source": source},
         )
     return locked
@@ -579,7 +571,7 @@ def case_expire_visa(*, case: Case, today: date) -> Case:
     from haven.issuance.models import IssuedDocument
 
     with transaction.atomic():
-        locked, programme = _locked(case, None, None)
+        locked, programme = _locked(case, None, Action.EXPIRE, None)
         visa = (
             IssuedDocument.objects.select_for_update()
             .filter(case=locked, kind=IssuedDocument.Kind.VISA, used_on__isnull=True)
@@ -591,26 +583,18 @@ def case_expire_visa(*, case: Case, today: date) -> Case:
         locked.save()
         visa.expired_unused_on = today
         visa.save(update_fields=["expired_unused_on"])
-        _event(
-            locked,
-            CaseEventType.DOCUMENT_EXPIRED,
-            None,
+        record_change(
+            case=locked,
+            actor=None,
+            audit=EventType.VISA_EXPIRED,
+            timeline=CaseEventType.DOCUMENT_EXPIRED,
             from_status=previous,
-            details={"valid_until": visa.valid_until.isoformat()},
-        )
-        audit_record(
-            event_type=EventType.VISA_EXPIRED,
-            subject=locked,
             details={"number": visa.number, "valid_until": visa.valid_until.isoformat()},
         )
     return locked
 
 
 # Deadlines ---------------------------------------------------------------------------------
-
-# The statuses in which a case waits for the authority's decision.
-AWAITING_DECISION = (StageState.SUBMITTED, StageState.IN_REVIEW, StageState.INFO_REQUESTED)
-
 
 def case_mark_deadline_missed(*, case: Case, today: date) -> bool:
     """The daily check: the stage's deadline passed with the case still undecided.
@@ -621,15 +605,21 @@ def case_mark_deadline_missed(*, case: Case, today: date) -> bool:
     changes nothing, when the case was marked already for this stage.
     """
     with transaction.atomic():
-        locked, _programme = _locked(case, None, None)
+        locked = Case.objects.select_for_update().get(pk=case.pk)
         if locked.deadline_missed_on is not None:
             return False
-        waiting = {status_of(locked.stage, state) for state in AWAITING_DECISION}
-        if locked.deadline is None or locked.deadline >= today or locked.status not in waiting:
+        require(None, Action.MARK_DEADLINE_MISSED, locked)
+        if locked.deadline is None or locked.deadline >= today:
             raise CaseError(CaseErrorCode.ACTION_NOT_ALLOWED)
         locked.deadline_missed_on = today
         locked.save(update_fields=["deadline_missed_on"])
         details = {"stage": locked.stage, "deadline": locked.deadline.isoformat()}
-        _event(locked, CaseEventType.DEADLINE_MISSED, None, visible=False, details=details)
-        audit_record(event_type=EventType.DEADLINE_MISSED, subject=locked, details=details)
+        record_change(
+            case=locked,
+            actor=None,
+            audit=EventType.DEADLINE_MISSED,
+            timeline=CaseEventType.DEADLINE_MISSED,
+            visible=False,
+            details=details,
+        )
     return True

@@ -25,8 +25,9 @@ from django.utils.functional import Promise, cached_property
 from django.utils.translation import gettext_lazy as _
 
 from haven.accounts.models import User
-from haven.cases.authorities import AUTHORITY_PERMISSIONS, officer_authorities
+from haven.cases.authorities import authority_get, officer_authorities
 from haven.cases.models import Case
+from haven.cases.states import AWAITING_DECISION, state_in, state_or_withdrawn
 from haven.cases.transitions import (
     DRAFT,
     STAGE_KINDS,
@@ -46,7 +47,7 @@ PAGE_SIZE = 50
 # The states in which a case waits for the authority's decision: the default view.
 OPEN = "open"
 ALL = "all"
-AWAITING = (StageState.SUBMITTED, StageState.IN_REVIEW, StageState.INFO_REQUESTED)
+AWAITING = AWAITING_DECISION
 
 # How a status reads to officials (the applicant's wording is in ``presentation``).
 STATE_LABELS: dict[str, Promise] = {
@@ -213,8 +214,8 @@ def status_code_label(programme: Programme, status: str, language: str) -> str:
     if status in (DRAFT, WITHDRAWN):
         return state_label(status) if status == WITHDRAWN else str(_("Draft"))
     for stage in programme.stages:
-        if status.startswith(f"{stage.id}_"):
-            state = status.removeprefix(f"{stage.id}_")
+        state = state_in(stage.id, status)
+        if state is not None:
             return f"{stage_title(programme, stage.id, language)}: {state_label(state)}"
     return status
 
@@ -259,7 +260,7 @@ def queue_scope(user: Any, authority: str, *, language: str) -> QueueScope:
                     states=(*states, WITHDRAWN),
                 )
             )
-    app_label, codename = AUTHORITY_PERMISSIONS[authority].split(".", 1)
+    app_label, codename = authority_get(authority).permission.split(".", 1)
     permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename)
     # The holders' ids first, from the two small link tables: joining them to every user
     # instead scans all accounts, applicants included (100 ms at 100,000 of them).
@@ -439,7 +440,7 @@ def queue_for_officer(
     for case in page.object_list:
         stage = titles[(case.programme, case.stage)]
         state = (
-            WITHDRAWN if case.status == WITHDRAWN else case.status.removeprefix(f"{case.stage}_")
+            state_or_withdrawn(case)
         )
         awaiting = state in AWAITING
         surname = case.applicant_surname or ""

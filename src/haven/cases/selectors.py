@@ -13,9 +13,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from haven.cases.models import Case
+from haven.cases.policy import viewable_case_ids
 from haven.cases.transitions import DRAFT
-from haven.rules.programme import Programme
-from haven.rules.selectors import programme_get
 from haven.rules.simulation import ApplicationFacts
 
 
@@ -24,7 +23,11 @@ def case_list_for_applicant(user: Any) -> QuerySet[Case]:
 
 
 def access_case(user: Any, public_id: uuid.UUID | str) -> Case:
-    """The applicant's own case, or 404 — the same answer for missing and forbidden."""
+    """The applicant's own case (``policy.VIEW`` as its ``OWNER``), or 404.
+
+    The same answer for missing and forbidden. The owner rule is the query's
+    filter, so nobody else's case is ever loaded.
+    """
     try:
         return Case.objects.select_related("declaration").get(
             public_id=public_id, applicant_id=getattr(user, "pk", None)
@@ -34,44 +37,8 @@ def access_case(user: Any, public_id: uuid.UUID | str) -> Case:
 
 
 def officer_case_ids(user: Any, cases: Iterable[Case]) -> set[int]:
-    """The pks of ``cases`` (submitted ones) that the official may open.
-
-    An official may open a case when their authority handles its current
-    stage, or decided an earlier stage of it (a decision exists for a stage
-    whose authority is theirs). One query for the decisions, whatever the
-    number of cases, plus one per programme among them.
-    """
-    from haven.cases.authorities import officer_authorities
-    from haven.cases.models import Decision
-
-    authorities = officer_authorities(user)
-    if not authorities:
-        return set()
-    programmes: dict[str, Programme] = {}
-
-    def authority_of(programme_id: str, stage_id: str) -> str | None:
-        if programme_id not in programmes:
-            programmes[programme_id] = programme_get(programme_id)
-        try:
-            return programmes[programme_id].stage(stage_id).authority
-        except KeyError:
-            return None
-
-    allowed: set[int] = set()
-    elsewhere: dict[int, Case] = {}
-    for case in cases:
-        if case.status == DRAFT:
-            continue
-        if authority_of(case.programme, case.stage) in authorities:
-            allowed.add(case.pk)
-        else:
-            elsewhere[case.pk] = case
-    if elsewhere:
-        decided = Decision.objects.filter(case_id__in=elsewhere).values_list("case_id", "stage")
-        for case_id, stage_id in decided:
-            if authority_of(elsewhere[case_id].programme, stage_id) in authorities:
-                allowed.add(case_id)
-    return allowed
+    """The pks of ``cases`` the official may open (``policy.VIEW``, for many at once)."""
+    return viewable_case_ids(user, cases)
 
 
 def access_case_for_officer(user: Any, public_id: uuid.UUID | str) -> Case:

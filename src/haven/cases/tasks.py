@@ -25,13 +25,12 @@ from django.utils import timezone, translation
 from django_tasks import task
 
 from haven.accounts.models import User
-from haven.applicant_web.presentation import AUTHORITIES
 from haven.cases import casework, notifications
-from haven.cases.authorities import stage_authority
+from haven.cases.authorities import authority_get, stage_authority
 from haven.cases.errors import CaseError
 from haven.cases.models import Case, CaseEvent, CaseEventType, InformationRequest, ReminderSent
+from haven.cases.states import AWAITING_DECISION, StageState, status_of
 from haven.cases.supervision import supervisors_for
-from haven.cases.transitions import StageState, status_of
 from haven.issuance.models import IssuedDocument, PermitNotification
 from haven.rules.selectors import programme_get
 
@@ -39,8 +38,6 @@ logger = logging.getLogger(__name__)
 
 # How long before an answer is due the applicant is reminded.
 INFORMATION_REMINDER_LEAD = timedelta(days=3)
-# Each authority's queue, linked from its supervisors' report.
-QUEUE_URLS = {"consulate": "work:visas", "migration": "work:permits"}
 SEND_FAILURES = (smtplib.SMTPException, OSError)
 
 
@@ -86,14 +83,14 @@ def mark_missed_deadlines(today: date) -> int:
     # Statuses are <stage>_<state>: narrow by the waiting states' endings in the database
     # (decided cases keep their past deadlines forever), then check exactly.
     waiting_states = Q()
-    for state in casework.AWAITING_DECISION:
+    for state in AWAITING_DECISION:
         waiting_states |= Q(status__endswith=f"_{state}")
     candidates = Case.objects.filter(
         waiting_states, deadline__lt=today, deadline_missed_on__isnull=True
     ).order_by("deadline", "pk")
     marked = 0
     for case in candidates:
-        waiting = {status_of(case.stage, state) for state in casework.AWAITING_DECISION}
+        waiting = {status_of(case.stage, state) for state in AWAITING_DECISION}
         if case.status not in waiting:
             continue
         try:
@@ -150,11 +147,11 @@ def _send_deadline_report(supervisor: User, authority: str, misses: list[MissedD
             programme = programme_get(miss.programme)
             title = programme.localised(programme.stage(miss.stage).title, language)
             rows.append({"miss": miss, "stage_title": title})
-        queue = QUEUE_URLS.get(authority)
+        queue = authority_get(authority).queue_url_name
         context = {
             "rows": rows,
             "count": len(rows),
-            "authority": AUTHORITIES.get(authority, authority),
+            "authority": authority_get(authority).in_a_sentence,
             "queue_url": f"{settings.HAVEN_PUBLIC_URL.rstrip('/')}{reverse(queue)}"
             if queue
             else "",

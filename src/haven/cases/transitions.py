@@ -13,13 +13,17 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from haven.cases.states import DRAFT, WITHDRAWN, StageState, status_of
 from haven.rules.programme import Programme
 
-DRAFT = "draft"
-WITHDRAWN = "withdrawn"
+__all__ = ["DRAFT", "WITHDRAWN", "Action", "StageState", "status_of", "transition"]
+
 
 
 class Action(enum.StrEnum):
+    """Every action on a case. Who may take each: ``haven.cases.policy``."""
+
+    # Moves between statuses, allowed by the tables below.
     SUBMIT = "submit"
     WITHDRAW = "withdraw"
     START_REVIEW = "start_review"
@@ -29,15 +33,14 @@ class Action(enum.StrEnum):
     REFUSE = "refuse"
     RECORD_ENTRY = "record_entry"
     EXPIRE = "expire"
-
-
-class StageState(enum.StrEnum):
-    SUBMITTED = "submitted"
-    IN_REVIEW = "in_review"
-    INFO_REQUESTED = "info_requested"
-    GRANTED = "granted"
-    REFUSED = "refused"
-    EXPIRED = "expired"
+    # Actions that leave the status as it is (when they are allowed: ``policy.WHEN``).
+    EDIT_DRAFT = "edit_draft"
+    VIEW = "view"
+    ASSIGN = "assign"
+    UNASSIGN = "unassign"
+    ADD_NOTE = "add_note"
+    CHECK_DOCUMENT = "check_document"
+    MARK_DEADLINE_MISSED = "mark_deadline_missed"
 
 
 @dataclass(frozen=True)
@@ -86,8 +89,14 @@ ENTRY_DOCUMENT_KINDS = frozenset({"visa"})
 DRAFT_MOVES: tuple[Move, ...] = (Move(Action.SUBMIT, StageState.SUBMITTED),)
 
 
-def status_of(stage: str, state: str) -> str:
-    return WITHDRAWN if state == WITHDRAWN else f"{stage}_{state}"
+def states_allowing(action: Action) -> tuple[str, ...]:
+    """The states (of any stage kind) and statuses from which ``action`` moves a case."""
+    found = [DRAFT] if any(move.action == action for move in DRAFT_MOVES) else []
+    for table in (*STAGE_KINDS.values(), ENTRY_DOCUMENT):
+        for state, moves in table.items():
+            if any(move.action == action for move in moves) and state not in found:
+                found.append(state)
+    return tuple(found)
 
 
 @dataclass(frozen=True)

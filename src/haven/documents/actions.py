@@ -18,10 +18,13 @@ from haven.accounts.models import User
 from haven.audit.actions import audit_record
 from haven.audit.models import EventType
 from haven.cases.errors import CaseError, CaseErrorCode
+from haven.cases.history import record_change
 from haven.cases.models import Case
-from haven.cases.transitions import DRAFT
+from haven.cases.policy import may_act_as
+from haven.cases.transitions import DRAFT, Action
 from haven.documents.models import Document
 from haven.documents.validation import CheckedFile, UploadRefused, check_upload, clean_file_name
+from haven.rules.selectors import programme_get
 
 # Kinds are codes from the programme's parameters; they also name downloaded files.
 _KIND = re.compile(r"^[a-z0-9_]{1,64}$")
@@ -30,7 +33,8 @@ ANSWER_KIND = "additional"
 
 
 def _check_may_change(actor: User, case: Case) -> None:
-    if case.applicant_id != actor.pk:
+    """The applicant's own draft only (``policy.EDIT_DRAFT``)."""
+    if not may_act_as(actor, Action.EDIT_DRAFT, case, programme_get(case.programme)):
         raise CaseError(CaseErrorCode.ACTION_NOT_ALLOWED)
     if case.status != DRAFT:
         raise CaseError(CaseErrorCode.NOT_A_DRAFT)
@@ -162,9 +166,10 @@ def document_record(
         uploaded_by=actor,
     )
     # Never the file name: applicants name files after themselves.
-    audit_record(
-        event_type=EventType.DOCUMENT_UPLOADED,
+    record_change(
+        case=case,
         actor=actor,
+        audit=EventType.DOCUMENT_UPLOADED,
         subject=document,
         details={
             "case": case.pk,
@@ -195,9 +200,10 @@ def document_remove(*, actor: User, document: Document) -> Document:
             return current
         current.removed_at = timezone.now()
         current.save(update_fields=["removed_at"])
-        audit_record(
-            event_type=EventType.DOCUMENT_REMOVED,
+        record_change(
+            case=locked,
             actor=actor,
+            audit=EventType.DOCUMENT_REMOVED,
             subject=current,
             details={"case": locked.pk, "kind": current.kind, "sha256": current.sha256},
         )

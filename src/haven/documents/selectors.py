@@ -7,26 +7,25 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from haven.accounts.models import User
 from haven.cases.models import Case
+from haven.cases.policy import may
+from haven.cases.transitions import Action
 from haven.documents.models import Document
-
-# Officials who work cases may open their documents.
-OFFICIAL_PERMISSIONS = ("accounts.work_consular_queue", "accounts.work_migration_queue")
 
 
 def can_see_case_documents(user: Any, case: Case) -> bool:
-    if not getattr(user, "is_authenticated", False):
+    """Whoever may read the case (``policy.VIEW``) may open its documents."""
+    if not isinstance(user, User):
         return False
-    if case.applicant_id == user.pk:
-        return True
-    return any(user.has_perm(permission) for permission in OFFICIAL_PERMISSIONS)
+    return may(user, Action.VIEW, case)
 
 
 def access_document(user: Any, public_id_or_pk: uuid.UUID | str | int) -> Document:
     """The document, if ``user`` may open it; else ``Document.DoesNotExist``.
 
-    Allowed: the applicant who owns the case, and officials who work the
-    consular or migration queue. Missing, removed and forbidden documents get
+    Allowed: whoever may read the case (its applicant, and the officials who
+    handle it now or decided an earlier stage). Missing, removed and forbidden documents get
     the same answer, so nobody learns which documents exist.
     """
     if isinstance(public_id_or_pk, int):

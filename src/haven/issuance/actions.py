@@ -20,6 +20,7 @@ from haven.audit.actions import audit_record
 from haven.audit.models import EventType
 from haven.cases.authorities import can_work_stage
 from haven.cases.errors import CaseError, CaseErrorCode
+from haven.cases.history import record_change
 from haven.cases.models import Case, CaseEventType, Decision
 from haven.issuance.models import IssuedDocument, IssuedNumberCounter, PermitNotification
 from haven.issuance.selectors import VALIDITY_LABELS, Validity, validity_on
@@ -221,8 +222,6 @@ def permit_notification_record(
     after the window closed it is recorded as made late. Each year's
     notification is recorded once. The applicant sees it on the timeline.
     """
-    from haven.cases.actions import _event
-
     today = timezone.localdate()
     with transaction.atomic():
         locked = (
@@ -251,11 +250,11 @@ def permit_notification_record(
             "made_on": made_on.isoformat(),
             "late": made_on > locked.window_closes,
         }
-        _event(case, CaseEventType.NOTIFICATION_RECORDED, officer, details=details)
-        audit_record(
-            event_type=EventType.NOTIFICATION_RECORDED,
+        record_change(
+            case=case,
             actor=officer,
-            subject=case,
+            audit=EventType.NOTIFICATION_RECORDED,
+            timeline=CaseEventType.NOTIFICATION_RECORDED,
             details=details,
         )
     return locked

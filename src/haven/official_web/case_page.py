@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from haven.accounts.models import User
 from haven.applicant_web.forms import MRZ_FIELD_NAMES
-from haven.cases.authorities import can_work_stage, officer_authorities
+from haven.cases.authorities import authority_get, can_work_stage, officer_authorities
 from haven.cases.casework import checklist_codes
 from haven.cases.models import (
     Case,
@@ -29,9 +29,11 @@ from haven.cases.models import (
     DocumentCheck,
     InformationRequest,
 )
+from haven.cases.policy import may
 from haven.cases.queues import nationality_label, stage_title, state_label, status_code_label
 from haven.cases.selectors import officer_case_ids
-from haven.cases.transitions import DRAFT, WITHDRAWN, Action, StageState, allowed_actions
+from haven.cases.states import AWAITING_DECISION, state_or_withdrawn
+from haven.cases.transitions import DRAFT, Action, StageState
 from haven.people.models import Passport, Person
 from haven.people.mrz import MrzErrorCode, MrzResult, check_mrz, cross_check, is_mrz_like
 from haven.rules.programme import Programme
@@ -51,11 +53,9 @@ OFFICER_ACTIONS: dict[Action, tuple[str, Promise]] = {
     Action.RECORD_ENTRY: ("work:case_record_entry", gettext_lazy("Record entry")),
 }
 
-# Each authority's queue, where the case page leads back to.
-QUEUES = {"consulate": "work:visas", "migration": "work:permits"}
 
 # The states in which a case waits for the authority: it can be assigned, and be overdue.
-AWAITING = (StageState.SUBMITTED, StageState.IN_REVIEW, StageState.INFO_REQUESTED)
+AWAITING = AWAITING_DECISION
 
 OUTCOME_LABELS: dict[str, Promise] = {
     "eligible": gettext_lazy("Eligible"),
@@ -109,15 +109,12 @@ class ActionLink:
 
 
 def _state(case: Case) -> str:
-    return WITHDRAWN if case.status == WITHDRAWN else case.status.removeprefix(f"{case.stage}_")
+    return state_or_withdrawn(case)
 
 
-def officer_actions(user: Any, programme: Programme, case: Case) -> list[Action]:
-    """The actions the official may take on the case now (none at another authority's stage)."""
-    if case.status == DRAFT or not can_work_stage(user, programme, case.stage):
-        return []
-    allowed = allowed_actions(programme, case.status)
-    return [action for action in OFFICER_ACTIONS if action in allowed]
+def officer_actions(user: User, programme: Programme, case: Case) -> list[Action]:
+    """The actions the official may take on the case now (``policy.may``, in the page's order)."""
+    return [action for action in OFFICER_ACTIONS if may(user, action, case, programme)]
 
 
 # Applicant and passport --------------------------------------------------------------------
@@ -667,7 +664,7 @@ def case_page_for_officer(user: User, case: Case, *, language: str, today: date)
     queue_authority = stage.authority if stage.authority in mine else (mine or [""])[0]
     return CasePage(
         case=case,
-        queue_url=reverse(QUEUES[queue_authority]) if queue_authority in QUEUES else "",
+        queue_url=reverse(queue_name) if (queue_name := authority_get(queue_authority).queue_url_name) else "",
         programme_title=programme.localised(programme.title, language),
         stage_title=programme.localised(stage.title, language),
         state=state,

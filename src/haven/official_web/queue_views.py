@@ -6,7 +6,6 @@ Views parse input, call one selector or action, and render or redirect.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
@@ -17,38 +16,21 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
-from django.utils.functional import Promise
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from haven.accounts.access import View, require_permission
 from haven.cases import casework
-from haven.cases.authorities import officer_authorities
+from haven.cases.authorities import AUTHORITIES, Authority, officer_authorities
 from haven.cases.errors import CaseError
 from haven.cases.queues import QueuePage, Sort, queue_for_officer, queue_scope
 from haven.cases.selectors import access_case_for_officer
 from haven.official_web.queue_forms import QueueFilterForm
 
-
-@dataclass(frozen=True)
-class Queue:
-    authority: str
-    title: Promise
-    url_name: str
-    take_next_url_name: str
-
-
-VISAS = Queue("consulate", gettext_lazy("Visa applications"), "work:visas", "work:visas_take_next")
-PERMITS = Queue(
-    "migration",
-    gettext_lazy("Residence permit applications"),
-    "work:permits",
-    "work:permits_take_next",
-)
-CONSULAR = "accounts.work_consular_queue"
-MIGRATION = "accounts.work_migration_queue"
+# Each queue page belongs to one authority of the registry (its permission, title and URLs).
+VISAS = AUTHORITIES["consulate"]
+PERMITS = AUTHORITIES["migration"]
 
 
 def _language() -> str:
@@ -80,9 +62,9 @@ def _sort_links(params: QueryDict, current: Sort) -> dict[str, dict[str, str]]:
     return links
 
 
-def _queue_page(request: HttpRequest, queue: Queue) -> HttpResponse:
+def _queue_page(request: HttpRequest, queue: Authority) -> HttpResponse:
     language = _language()
-    scope = queue_scope(request.user, queue.authority, language=language)
+    scope = queue_scope(request.user, queue.code, language=language)
     form = QueueFilterForm(request.GET, scope=scope, language=language)
     filters = form.filters(page=request.GET.get("page") or 1)
     result: QueuePage = queue_for_officer(request.user, filters, language=language, scope=scope)
@@ -100,7 +82,7 @@ def _queue_page(request: HttpRequest, queue: Queue) -> HttpResponse:
         "official_web/queue.html",
         {
             "queue": queue,
-            "title": str(queue.title),
+            "title": str(queue.queue_title),
             "form": form,
             "result": result,
             "page": result.page,
@@ -112,26 +94,26 @@ def _queue_page(request: HttpRequest, queue: Queue) -> HttpResponse:
     )
 
 
-@require_permission(CONSULAR)
+@require_permission(VISAS.permission)
 def visa_queue(request: HttpRequest) -> HttpResponse:
     return _queue_page(request, VISAS)
 
 
-@require_permission(MIGRATION)
+@require_permission(PERMITS.permission)
 def permit_queue(request: HttpRequest) -> HttpResponse:
     return _queue_page(request, PERMITS)
 
 
-def _take_next(request: HttpRequest, queue: Queue) -> HttpResponse:
-    scope = queue_scope(request.user, queue.authority, language=_language())
+def _take_next(request: HttpRequest, queue: Authority) -> HttpResponse:
+    scope = queue_scope(request.user, queue.code, language=_language())
     try:
         case = casework.case_take_next(officer=request.user, stages=scope.pairs)  # type: ignore[arg-type]
     except CaseError as error:
         messages.error(request, error.message)
-        return redirect(queue.url_name)
+        return redirect(queue.queue_url_name)
     if case is None:
         messages.info(request, _("No unassigned application is waiting. Nothing was assigned."))
-        return redirect(queue.url_name)
+        return redirect(queue.queue_url_name)
     messages.success(
         request,
         _("Application %(reference)s is now assigned to you.") % {"reference": case.reference},
@@ -140,13 +122,13 @@ def _take_next(request: HttpRequest, queue: Queue) -> HttpResponse:
 
 
 @require_POST
-@require_permission(CONSULAR)
+@require_permission(VISAS.permission)
 def visa_take_next(request: HttpRequest) -> HttpResponse:
     return _take_next(request, VISAS)
 
 
 @require_POST
-@require_permission(MIGRATION)
+@require_permission(PERMITS.permission)
 def permit_take_next(request: HttpRequest) -> HttpResponse:
     return _take_next(request, PERMITS)
 
