@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
-from haven.rules.loader import PROGRAMMES_DIR, RulesDataError, load_programme, load_programmes
+from haven.rules.loader import (
+    PROGRAMMES_DIR,
+    RulesDataError,
+    check_value,
+    load_programme,
+    load_programmes,
+)
 from haven.rules.parameters import ParameterType
 from haven.rules.programme import LANGUAGES, ProgrammeStatus
 
@@ -134,7 +141,12 @@ def test_a_date_written_in_words(tmp_path: Path) -> None:
         data["trp_state_fee"]["values"][0]["from"] = "1 September 2024"
 
     edit_yaml(directory / "parameters.yaml", change)
-    assert_fails(directory, "parameters.yaml", "trp_state_fee.values[0].from", "not a date")
+    assert_fails(
+        directory,
+        "parameters.yaml",
+        "trp_state_fee.values[0].from",
+        "'1 September 2024' is not a date",
+    )
 
 
 def test_a_bad_date_of_an_act(tmp_path: Path) -> None:
@@ -148,7 +160,7 @@ def test_a_bad_date_of_an_act(tmp_path: Path) -> None:
         directory,
         "parameters.yaml",
         "designated_states.values[0].reference.date",
-        "not a date",
+        "'17.09.2024' is not a date",
     )
 
 
@@ -171,7 +183,7 @@ def test_an_impossible_unquoted_date(tmp_path: Path, filename: str, old: str, ne
 def test_an_unknown_type(tmp_path: Path) -> None:
     directory = copy_programme(tmp_path)
     edit_text(directory / "parameters.yaml", "type: boolean", "type: bool")
-    assert_fails(directory, "parameters.yaml", "applications_open.type", "'bool'")
+    assert_fails(directory, "parameters.yaml", "applications_open.type", "not 'bool'")
 
 
 def test_an_unknown_country_code(tmp_path: Path) -> None:
@@ -207,19 +219,29 @@ def test_a_country_not_written_as_iso_alpha_2(tmp_path: Path, written: str, cano
 def test_a_stateless_code_in_a_list_of_states(tmp_path: Path) -> None:
     directory = copy_programme(tmp_path, "persons-of-interest")
     edit_text(directory / "parameters.yaml", "value: [RU]", "value: [RU, XXA]")
-    assert_fails(directory, "parameters.yaml", "excluded_citizenships.values[0].value[1]", "'XXA'")
+    assert_fails(
+        directory,
+        "parameters.yaml",
+        "excluded_citizenships.values[0].value[1]",
+        "'XXA' is not a state",
+    )
 
 
 def test_norway_unquoted_is_a_boolean_not_a_code(tmp_path: Path) -> None:
     directory = copy_programme(tmp_path)
     edit_text(directory / "parameters.yaml", '"NO"', "NO")
-    assert_fails(directory, "parameters.yaml", "designated_states.values[0].value[26]", "code")
+    assert_fails(
+        directory,
+        "parameters.yaml",
+        "designated_states.values[0].value[26]",
+        'must be a country code, not false; quote codes such as "NO"',
+    )
 
 
 def test_a_country_listed_twice(tmp_path: Path) -> None:
     directory = copy_programme(tmp_path)
     edit_text(directory / "parameters.yaml", "value: [AU, AT,", "value: [AU, AU, AT,")
-    assert_fails(directory, "parameters.yaml", "designated_states.values[0].value", "twice")
+    assert_fails(directory, "parameters.yaml", "designated_states.values[0].value", "'AU' twice")
 
 
 def test_a_reference_without_an_act(tmp_path: Path) -> None:
@@ -263,7 +285,12 @@ def test_dates_must_increase(tmp_path: Path, later: str) -> None:
         values.append({**values[0], "from": later, "value": False})
 
     edit_yaml(directory / "parameters.yaml", change)
-    assert_fails(directory, "parameters.yaml", "applications_open.values[1].from", "must increase")
+    assert_fails(
+        directory,
+        "parameters.yaml",
+        "applications_open.values[1].from",
+        f"{later} is not after 2024-09-01: dates must increase",
+    )
 
 
 def test_a_title_missing_a_language(tmp_path: Path) -> None:
@@ -354,7 +381,7 @@ def test_a_missing_file(tmp_path: Path) -> None:
 def test_an_id_that_is_not_the_folder_name(tmp_path: Path) -> None:
     directory = copy_programme(tmp_path)
     edit_text(directory / "programme.yaml", "id: shared-values", "id: shared-value")
-    assert_fails(directory, "programme.yaml", "id", "folder name")
+    assert_fails(directory, "programme.yaml", "id", "'shared-value' must match its folder name")
 
 
 def test_an_unknown_status(tmp_path: Path) -> None:
@@ -366,13 +393,19 @@ def test_an_unknown_status(tmp_path: Path) -> None:
 def test_an_unknown_stage_kind(tmp_path: Path) -> None:
     directory = copy_programme(tmp_path)
     edit_text(directory / "programme.yaml", "kind: decision", "kind: ruling")
-    assert_fails(directory, "programme.yaml", "stages[0].kind", "must be one of")
+    error = assert_fails(directory, "programme.yaml", "stages[0].kind", "must be one of")
+    assert "not 'ruling'" in str(error)
 
 
 def test_a_boolean_that_is_not_a_boolean(tmp_path: Path) -> None:
     directory = copy_programme(tmp_path)
     edit_text(directory / "parameters.yaml", "value: true", 'value: "yes"')
-    assert_fails(directory, "parameters.yaml", "applications_open.values[0].value", "true or false")
+    assert_fails(
+        directory,
+        "parameters.yaml",
+        "applications_open.values[0].value",
+        "must be true or false, not 'yes'",
+    )
 
 
 def test_a_money_value_without_a_currency(tmp_path: Path) -> None:
@@ -394,4 +427,224 @@ def test_an_unknown_field_in_a_reference(tmp_path: Path) -> None:
         data["visa_entries"]["values"][0]["reference"]["paragraph"] = "1"
 
     edit_yaml(directory / "parameters.yaml", change)
-    assert_fails(directory, "parameters.yaml", "visa_entries.values[0].reference", "unknown fields")
+    assert_fails(
+        directory,
+        "parameters.yaml",
+        "visa_entries.values[0].reference",
+        "unknown fields ['paragraph']",
+    )
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "key", "words"),
+    [
+        ("{amount: 1600, currency: RUB}", "{amount: -1, currency: RUB}", ".amount", "not -1"),
+        ("{amount: 1600, currency: RUB}", "{amount: 1600, currency: rub}", ".currency", "'rub'"),
+        ("{amount: 1600, currency: RUB}", "{amount: 1600, currency: RUB, vat: 0}", "", "['vat']"),
+    ],
+)
+def test_a_money_value_that_is_not_money(
+    tmp_path: Path, old: str, new: str, key: str, words: str
+) -> None:
+    directory = copy_programme(tmp_path)
+    edit_text(directory / "parameters.yaml", old, new)
+    assert_fails(directory, "parameters.yaml", f"trp_state_fee.values[0].value{key}", words)
+
+
+@pytest.mark.parametrize(
+    ("new", "key", "words"),
+    [
+        (
+            "{weeks: 12}",
+            "",
+            "must be one of years, months, days with a number, e.g. {months: 3}, not {weeks: 12}",
+        ),
+        ("{months: 3, days: 2}", "", "not {months: 3, days: 2}"),
+        ("3", "", "not 3"),
+        ("{months: 0}", ".months", "must be a whole number, 1 or more, not 0"),
+        ("{months: three}", ".months", "not 'three'"),
+    ],
+)
+def test_a_duration_that_is_not_a_duration(tmp_path: Path, new: str, key: str, words: str) -> None:
+    directory = copy_programme(tmp_path)
+    edit_text(directory / "parameters.yaml", "value: {months: 3}", f"value: {new}")
+    assert_fails(directory, "parameters.yaml", f"visa_validity.values[0].value{key}", words)
+
+
+def test_a_range_of_days_the_wrong_way_round(tmp_path: Path) -> None:
+    directory = copy_programme(tmp_path, "persons-of-interest")
+    edit_text(directory / "parameters.yaml", "max_days: 125", "max_days: 90")
+    assert_fails(
+        directory,
+        "parameters.yaml",
+        "processing_time.values[0].value",
+        "needs 0 < min_days <= max_days, not min_days 95 and max_days 90",
+    )
+
+
+def test_a_negative_number(tmp_path: Path) -> None:
+    directory = copy_programme(tmp_path)
+
+    def change(data: Any) -> None:
+        data["visa_entries"]["values"][0]["value"] = -1
+
+    edit_yaml(directory / "parameters.yaml", change)
+    assert_fails(
+        directory,
+        "parameters.yaml",
+        "visa_entries.values[0].value",
+        "must be a whole number, 0 or more, not -1",
+    )
+
+
+def test_a_code_listed_twice(tmp_path: Path) -> None:
+    directory = copy_programme(tmp_path)
+    edit_text(
+        directory / "parameters.yaml", "[passport_scan, photo]", "[passport_scan, photo, photo]"
+    )
+    assert_fails(
+        directory,
+        "parameters.yaml",
+        "visa_documents.values[0].value",
+        "lists the code 'photo' twice",
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "key", "words"),
+    [
+        (lambda grounds: grounds.clear(), "", "must list at least one ground"),
+        (lambda grounds: grounds[1].update(code="Entry-Banned"), "[1].code", "'Entry-Banned'"),
+        (lambda grounds: grounds[2].update(code="documents_false"), "", "'documents_false' twice"),
+        (lambda grounds: grounds[0]["title"].pop("it"), "[0].title", "has no text for it"),
+        (lambda grounds: grounds[0].pop("article"), "[0].article", "is missing"),
+    ],
+)
+def test_grounds_that_are_not_grounds(
+    tmp_path: Path, change: Callable[[list[Any]], None], key: str, words: str
+) -> None:
+    directory = copy_programme(tmp_path)
+    edit_yaml(
+        directory / "parameters.yaml",
+        lambda data: change(data["visa_refusal_grounds"]["values"][0]["value"]),
+    )
+    assert_fails(directory, "parameters.yaml", f"visa_refusal_grounds.values[0].value{key}", words)
+
+
+def test_an_empty_text(tmp_path: Path) -> None:
+    directory = copy_programme(tmp_path)
+    edit_yaml(directory / "programme.yaml", lambda data: data["summary"].update(fr=" "))
+    assert_fails(directory, "programme.yaml", "summary", "has an empty text for fr")
+
+
+def test_a_text_in_a_language_haven_does_not_speak(tmp_path: Path) -> None:
+    directory = copy_programme(tmp_path)
+    edit_yaml(directory / "programme.yaml", lambda data: data["title"].update(pt="Valores"))
+    assert_fails(directory, "programme.yaml", "title", "has texts for 'pt'")
+
+
+def test_an_unknown_issued_document(tmp_path: Path) -> None:
+    directory = copy_programme(tmp_path)
+    edit_text(directory / "programme.yaml", "issues: trp", "issues: permit")
+    assert_fails(
+        directory,
+        "programme.yaml",
+        "stages[1].issues",
+        "must be one of 'visa', 'trp', 'residence_permit' (or left out), not 'permit'",
+    )
+
+
+def test_a_misspelt_field_of_a_stage(tmp_path: Path) -> None:
+    directory = copy_programme(tmp_path)
+    edit_text(directory / "programme.yaml", "issues: trp", "isues: trp")
+    assert_fails(directory, "programme.yaml", "stages[1]", "unknown fields ['isues']")
+
+
+def test_a_stage_id_listed_twice(tmp_path: Path) -> None:
+    directory = copy_programme(tmp_path)
+    edit_text(directory / "programme.yaml", "id: trp", "id: visa")
+    assert_fails(directory, "programme.yaml", "stages", "lists the stage id 'visa' twice")
+
+
+def test_a_programme_without_stages(tmp_path: Path) -> None:
+    directory = copy_programme(tmp_path)
+    edit_yaml(directory / "programme.yaml", lambda data: data.update(stages=[]))
+    assert_fails(directory, "programme.yaml", "stages", "must list at least one stage")
+
+
+def test_a_reading_that_names_a_stage_the_programme_lacks(tmp_path: Path) -> None:
+    directory = copy_programme(tmp_path)
+
+    def change(data: Any) -> None:
+        data["residence_route_stages"]["values"][0]["value"] = ["trp", "permit"]
+
+    edit_yaml(directory / "parameters.yaml", change)
+    assert_fails(
+        directory,
+        "parameters.yaml",
+        "residence_route_stages.values[0].value",
+        "names stages the programme does not have: ['permit']",
+    )
+
+
+def test_a_parameter_that_is_not_a_mapping(tmp_path: Path) -> None:
+    directory = copy_programme(tmp_path)
+    edit_yaml(directory / "parameters.yaml", lambda data: data.update(visa_entries=1))
+    assert_fails(directory, "parameters.yaml", "visa_entries", "must be a mapping, not 1")
+
+
+# --- One value, checked as the files are (amendments).
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "expected"),
+    [
+        (ParameterType.BOOLEAN, False, False),
+        (ParameterType.DATE, "2026-01-01", date(2026, 1, 1)),
+        (ParameterType.INTEGER, 2, 2),
+        (
+            ParameterType.MONEY,
+            {"amount": 2000, "currency": "RUB"},
+            {"amount": 2000, "currency": "RUB"},
+        ),
+        (ParameterType.DURATION, {"years": 3}, {"years": 3}),
+        (
+            ParameterType.DURATION_RANGE,
+            {"min_days": 1, "max_days": 9},
+            {"min_days": 1, "max_days": 9},
+        ),
+        (ParameterType.COUNTRY_LIST, ["HU", "SK"], frozenset({"HU", "SK"})),
+        (ParameterType.CODE_LIST, ["photo", "passport_scan"], ("photo", "passport_scan")),
+        (ParameterType.TEXT, dict.fromkeys(LANGUAGES, "x"), dict.fromkeys(LANGUAGES, "x")),
+    ],
+)
+def test_a_value_is_checked_and_kept_as_the_rules_read_it(
+    kind: ParameterType, value: Any, expected: Any
+) -> None:
+    checked = check_value(kind, value, "amendment of a parameter")
+    assert checked == expected
+    assert type(checked) is type(expected)
+
+
+def test_grounds_are_kept_as_a_tuple_of_mappings() -> None:
+    ground = {"code": "security", "article": "art. 7", "title": dict.fromkeys(LANGUAGES, "x")}
+    assert check_value(ParameterType.GROUNDS, [ground], "amendment") == (ground,)
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "key", "words"),
+    [
+        (ParameterType.BOOLEAN, "no", "value", "must be true or false, not 'no'"),
+        (ParameterType.MONEY, {"amount": 2000}, "value.currency", "is missing"),
+        (ParameterType.DURATION, {"years": -3}, "value.years", "not -3"),
+        (ParameterType.COUNTRY_LIST, ["HU", "HUN"], "value[1]", "'HUN' must be written as"),
+    ],
+)
+def test_a_wrong_value_names_where_it_comes_from(
+    kind: ParameterType, value: Any, key: str, words: str
+) -> None:
+    with pytest.raises(RulesDataError) as caught:
+        check_value(kind, value, "amendment of a parameter")
+    assert caught.value.path == Path("amendment of a parameter")
+    assert caught.value.key == key
+    assert words in str(caught.value)

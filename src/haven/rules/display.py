@@ -108,6 +108,19 @@ def _list_text(items: Sequence[str]) -> str:
     return "; ".join(items) if items else _("None")
 
 
+def _country_list(codes: Iterable[str], language: str) -> ShownValue:
+    countries = countries_by_name(codes, language)
+    if not countries:
+        text = _("None")
+    elif len(countries) <= NAMED_IN_FULL:
+        text = ", ".join(c.name for c in countries)
+    else:
+        text = ngettext(
+            "%(count)s state or territory", "%(count)s states and territories", len(countries)
+        ) % {"count": number(len(countries), language)}
+    return ShownValue(text, countries=countries, is_country_list=True)
+
+
 def show_value(programme: Programme, kind: ParameterType, value: Any, language: str) -> ShownValue:
     """The value in the reader's language."""
     if kind == ParameterType.BOOLEAN:
@@ -129,16 +142,7 @@ def show_value(programme: Programme, kind: ParameterType, value: Any, language: 
         }
         return ShownValue(text)
     if kind == ParameterType.COUNTRY_LIST:
-        countries = countries_by_name(value, language)
-        if not countries:
-            text = _("None")
-        elif len(countries) <= NAMED_IN_FULL:
-            text = ", ".join(c.name for c in countries)
-        else:
-            text = ngettext(
-                "%(count)s state or territory", "%(count)s states and territories", len(countries)
-            ) % {"count": number(len(countries), language)}
-        return ShownValue(text, countries=countries, is_country_list=True)
+        return _country_list(value, language)
     if kind == ParameterType.CODE_LIST:
         stages = {
             stage.id: programme.localised(stage.title, language) for stage in programme.stages

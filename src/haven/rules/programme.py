@@ -8,6 +8,16 @@ from datetime import date
 
 from haven.rules.parameters import Parameter, ParameterValue
 from haven.rules.references import LegalReference
+from haven.rules.stages import IssuedKind, Stage, StageKind
+
+__all__ = [
+    "LANGUAGES",
+    "IssuedKind",
+    "Programme",
+    "ProgrammeStatus",
+    "Stage",
+    "StageKind",
+]
 
 LANGUAGES = ("en", "ru", "de", "fr", "it", "es")
 
@@ -15,17 +25,6 @@ LANGUAGES = ("en", "ru", "de", "fr", "it", "es")
 class ProgrammeStatus(enum.StrEnum):
     IN_FORCE = "in_force"
     DRAFT = "draft"
-
-
-@dataclass(frozen=True)
-class Stage:
-    id: str
-    kind: str  # decision | event | commission | external_check
-    authority: str
-    title: dict[str, str]
-    # What a grant at this stage issues: "visa" (used to enter, then the next
-    # stage begins), "trp" or "residence_permit"; "" for nothing.
-    issues: str = ""
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,15 @@ PARAMETER_LABELS: dict[str, Promise] = {
     "visa_refusal_grounds": _("Grounds on which the visa may be refused"),
     "trp_refusal_grounds": _("Grounds on which the temporary residence permit may be refused"),
     "trp_documents": _("Documents for the temporary residence permit"),
+    "residence_permit_decision_deadline": _("Decision on the residence permit within"),
+    "residence_permit_refusal_grounds": _("Grounds on which the residence permit may be refused"),
+    "residence_permit_documents": _("Documents for the residence permit"),
+    "residence_permit_validity": _("Residence permit (open-ended) recorded in Haven as valid for"),
+    "residence_permit_notification_window": _(
+        "Yearly notification to the migration authority within"
+    ),
+    "permit_decision_deadline": _("Decision on the permit within"),
+    "permit_refusal_grounds": _("Grounds on which the permit may be refused"),
 }
 
 # What the start page shows under "How long it takes and what it costs", in this order.
