@@ -130,7 +130,8 @@ def _cases_in_every_status(people: People) -> dict[str, Case]:
     owner = people.owner
     consul = people.actors[Role.CONSULAR_OFFICER.value]
     migration = people.actors[Role.MIGRATION_OFFICER.value]
-    assert consul is not None and migration is not None
+    assert consul is not None
+    assert migration is not None
 
     def submitted() -> Case:
         return actions.case_submit(actor=owner, case=complete_draft(owner))
@@ -149,7 +150,9 @@ def _cases_in_every_status(people: People) -> dict[str, Case]:
     def permit_in_review() -> Case:
         case = casework.case_start_review(officer=migration, case=permit_stage())
         for code in _checklist(case):
-            case = casework.case_check_document(officer=migration, case=case, code=code, checked=True)
+            case = casework.case_check_document(
+                officer=migration, case=case, code=code, checked=True
+            )
         return case
 
     cases = {
@@ -201,7 +204,14 @@ def _written(case: Case) -> tuple[Any, ...]:
     )
 
 
-REFUSED_FOR_POLICY = {CaseErrorCode.NOT_PERMITTED, CaseErrorCode.ACTION_NOT_ALLOWED}
+# Refusals by the table: not a party, or not in this status (a submitted application is
+# "not a draft" for its edits; a case not waiting for an answer has "no open request").
+REFUSED_FOR_POLICY = {
+    CaseErrorCode.NOT_PERMITTED,
+    CaseErrorCode.ACTION_NOT_ALLOWED,
+    CaseErrorCode.NOT_A_DRAFT,
+    CaseErrorCode.NO_OPEN_REQUEST,
+}
 
 
 def test_every_status_of_the_programme_is_walked(people: People) -> None:

@@ -326,7 +326,7 @@ def test_the_action_refuses_anyone_but_the_owner(
         casework.case_answer_information(
             applicant=make_user(Role.APPLICANT), case=reload(case), answer="Not mine."
         )
-    assert error.value.code == CaseErrorCode.ACTION_NOT_ALLOWED
+    assert error.value.code == CaseErrorCode.NOT_PERMITTED
     assert snapshot(case) == before
 
 
@@ -358,7 +358,7 @@ def test_a_failure_after_storing_deletes_the_stored_files(
     def fail(*args, **kwargs):
         raise RuntimeError("forced failure")
 
-    monkeypatch.setattr(casework, "_event", fail)
+    monkeypatch.setattr(casework, "record_change", fail)
     with pytest.raises(RuntimeError):
         casework.case_answer_information(
             applicant=applicant, case=reload(case), answer="Scans.", files=[image_upload()]

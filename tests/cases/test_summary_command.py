@@ -113,7 +113,7 @@ def test_the_figures_follow_the_actions(
     casework.case_approve(officer=consul, case=case, version=case.version)
     case = Case.objects.get(pk=case.pk)
     casework.case_record_entry(
-        actor=migration, case=case, entered_on=case.issued_documents.get().valid_from, source="t"
+        actor=consul, case=case, entered_on=case.issued_documents.get().valid_from, source="t"
     )
     data = json.loads(haven("summary", "--format", "json").stdout)
     assert data["by_status"] == {

@@ -158,7 +158,7 @@ def test_if_the_database_write_fails_the_stored_file_is_deleted(
     def fail(**kwargs):
         raise IntegrityError("forced failure")
 
-    monkeypatch.setattr(actions, "audit_record", fail)
+    monkeypatch.setattr(actions, "record_change", fail)
     with pytest.raises(IntegrityError):
         upload(files.png())
     assert Document.objects.count() == 0

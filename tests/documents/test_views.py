@@ -11,10 +11,14 @@ from django.test import Client, RequestFactory, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from haven.accounts.models import User
 from haven.accounts.roles import Role
 from haven.audit.models import AuditEvent, EventType
+from haven.cases import actions
 from haven.documents.forms import DocumentUploadForm
+from haven.documents.models import Document
 from haven.documents.views import DOWNLOAD_CSP
+from tests.cases.helpers import complete_draft
 from tests.conftest import sign_in
 from tests.documents import files
 from tests.documents.conftest import upload_file
@@ -83,20 +87,36 @@ def test_every_download_is_recorded(upload, applicant, owner_client: Client) -> 
     ] * 2
 
 
-def test_a_consular_officer_downloads_it_and_it_is_recorded(upload, signed_in) -> None:
-    document = upload(files.jpeg(), name="photo.jpg", kind="photo")
+def _submitted_photo(applicant: User) -> Document:
+    case = actions.case_submit(actor=applicant, case=complete_draft(applicant))
+    return Document.objects.get(case=case, kind="photo")
+
+
+def test_a_consular_officer_downloads_it_and_it_is_recorded(applicant, signed_in) -> None:
+    document = _submitted_photo(applicant)
     client, officer = signed_in(Role.CONSULAR_OFFICER)
     status, body, _headers = fetch(client, download_url(document))
     assert status == 200
-    assert body[:3] == b"\xff\xd8\xff"
+    assert body[:8] == b"\x89PNG\r\n\x1a\n"
     event = AuditEvent.objects.get(event_type=EventType.DOCUMENT_VIEWED)
     assert (event.actor_id, event.actor_role) == (officer.pk, "consular_officer")
 
 
-def test_a_migration_officer_downloads_it_too(upload, signed_in) -> None:
-    document = upload(files.png())
+def test_an_official_whose_authority_does_not_handle_the_case_gets_not_found(
+    applicant, upload, signed_in
+) -> None:
+    """A visa-stage case is the consulate's: the migration authority cannot open its files."""
+    document = _submitted_photo(applicant)
     client, _officer = signed_in(Role.MIGRATION_OFFICER)
-    assert fetch(client, download_url(document))[0] == 200
+    assert fetch(client, download_url(document))[0] == 404
+    assert not AuditEvent.objects.filter(event_type=EventType.DOCUMENT_VIEWED).exists()
+
+
+def test_no_official_opens_a_draft_s_documents(upload, signed_in) -> None:
+    document = upload(files.png())
+    for role in (Role.CONSULAR_OFFICER, Role.MIGRATION_OFFICER):
+        client, _officer = signed_in(role)
+        assert fetch(client, download_url(document))[0] == 404
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(upload) -> None:

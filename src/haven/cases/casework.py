@@ -47,11 +47,13 @@ ANSWER_MAX_FILES = 5
 
 
 def _locked(
-    case: Case, actor: User | None, action: Action, version: int | None
+    case: Case, actor: User | None, action: Action, version: int | None, *, now: bool = True
 ) -> tuple[Case, Programme]:
     """The case, locked, once the policy lets ``actor`` take ``action`` and the version matches.
 
     ``actor`` None is Haven itself (the daily checks, border control's systems).
+    With ``now=False`` the caller checks the status itself (``apply_transition``),
+    after checks whose refusal says more.
     """
     locked = Case.objects.select_for_update().get(pk=case.pk)
     programme = programme_get(locked.programme)
@@ -59,7 +61,7 @@ def _locked(
         raise CaseError(CaseErrorCode.NOT_PERMITTED)
     if version is not None and locked.version != version:
         raise CaseError(CaseErrorCode.CONFLICT)
-    if not allowed_now(action, locked, programme):
+    if now and not allowed_now(action, locked, programme):
         raise CaseError(CaseErrorCode.ACTION_NOT_ALLOWED)
     return locked, programme
 
@@ -332,7 +334,7 @@ def case_answer_information(
     stored = uploads_store(files)
     try:
         with transaction.atomic():
-            locked, programme = _locked(case, applicant, Action.ANSWER_INFORMATION, None)
+            locked, programme = _locked(case, applicant, Action.ANSWER_INFORMATION, None, now=False)
             request = (
                 InformationRequest.objects.select_for_update()
                 .filter(case=locked, answered_at__isnull=True)
@@ -595,6 +597,7 @@ def case_expire_visa(*, case: Case, today: date) -> Case:
 
 
 # Deadlines ---------------------------------------------------------------------------------
+
 
 def case_mark_deadline_missed(*, case: Case, today: date) -> bool:
     """The daily check: the stage's deadline passed with the case still undecided.

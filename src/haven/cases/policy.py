@@ -87,6 +87,7 @@ POLICY: dict[Action, Rule] = {
     Action.MARK_DEADLINE_MISSED: _rule(Party.SYSTEM),
 }
 
+
 @dataclass(frozen=True)
 class When:
     """When an action that leaves the status as it is may be taken."""
@@ -145,9 +146,7 @@ def allowed_now(action: Action, case: Case, programme: Programme) -> bool:
     return transition(programme, case.status, action) is not None
 
 
-def may(
-    user: User | None, action: Action, case: Case, programme: Programme | None = None
-) -> bool:
+def may(user: User | None, action: Action, case: Case, programme: Programme | None = None) -> bool:
     """Whether ``user`` may take ``action`` on ``case`` now: the one answer, from the tables."""
     programme = programme or programme_get(case.programme)
     return may_act_as(user, action, case, programme) and allowed_now(action, case, programme)

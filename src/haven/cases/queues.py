@@ -439,9 +439,7 @@ def queue_for_officer(
     rows = []
     for case in page.object_list:
         stage = titles[(case.programme, case.stage)]
-        state = (
-            state_or_withdrawn(case)
-        )
+        state = state_or_withdrawn(case)
         awaiting = state in AWAITING
         surname = case.applicant_surname or ""
         given = case.applicant_given_names or ""

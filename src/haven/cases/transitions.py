@@ -19,7 +19,6 @@ from haven.rules.programme import Programme
 __all__ = ["DRAFT", "WITHDRAWN", "Action", "StageState", "status_of", "transition"]
 
 
-
 class Action(enum.StrEnum):
     """Every action on a case. Who may take each: ``haven.cases.policy``."""
 

@@ -664,7 +664,9 @@ def case_page_for_officer(user: User, case: Case, *, language: str, today: date)
     queue_authority = stage.authority if stage.authority in mine else (mine or [""])[0]
     return CasePage(
         case=case,
-        queue_url=reverse(queue_name) if (queue_name := authority_get(queue_authority).queue_url_name) else "",
+        queue_url=reverse(queue_name)
+        if (queue_name := authority_get(queue_authority).queue_url_name)
+        else "",
         programme_title=programme.localised(programme.title, language),
         stage_title=programme.localised(stage.title, language),
         state=state,
