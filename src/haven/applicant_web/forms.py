@@ -135,7 +135,7 @@ class AboutYouForm(forms.Form):
         return value
 
     def clean_phone(self) -> str:
-        value = self.cleaned_data["phone"].strip()
+        value: str = self.cleaned_data["phone"].strip()
         if not PHONE.match(value):
             raise forms.ValidationError(
                 _("Enter a phone number with digits, for example +49 30 1234567.")
