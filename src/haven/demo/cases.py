@@ -26,7 +26,7 @@ import random
 import re
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -534,86 +534,112 @@ def _trp_review(
         life.then("check", officer=officer, code=code)
 
 
-def plan_life(rng: random.Random, status: str, officers: Officers) -> tuple[Life, tuple[int, int]]:
-    """The steps that bring a case to ``status``, and how many days ago the last may be."""
-    life = Life(rng)
-    checklist = officers.checklist
-    overdue = rng.random() < 0.2  # open cases: some past their deadline, or their answer's
-    if status == "draft":
-        life.then("start")
-        if rng.random() < 0.75:
-            life.then("about", days=rng.choice((0, 1)))
-        if rng.random() < 0.5:
-            life.then("passport")
-            life.then("declaration")
-            life.then("upload", document="passport_scan", pdf=rng.random() < 0.3)
-            if rng.random() < 0.6:
-                life.then("upload", document="photo")
-        return life, (0, 60)
-    _prepare(life, rng)
-    withdrawn_from = rng.choice(
-        ("visa_submitted", "visa_in_review", "visa_granted", "trp_in_review")
-    )
-    if status == "withdrawn" and withdrawn_from == "visa_submitted":
-        life.then("withdraw", days=rng.randint(1, 10))
-        return life, (0, 380)
-    if status == "visa_submitted":
-        if rng.random() < 0.3:
-            colleague = rng.choice(officers.consular[1:])
-            life.then("assign", days=rng.choice((0, 1)), officer=officers.consular[0], to=colleague)
-        return life, (22, 45) if overdue else (0, 5)
-    if status in ("visa_in_review", "visa_info_requested", "withdrawn") and (
-        status != "withdrawn" or withdrawn_from == "visa_in_review"
-    ):
-        officer = _pick_officer(rng, officers.consular)
-        _review(life, rng, "visa", officer)
-        if status == "visa_info_requested":
-            _information(life, rng, "visa", officer, answered=False)
-            return life, (16, 40) if overdue else (0, 12)
-        if rng.random() < 0.2:
-            _information(life, rng, "visa", officer, answered=True)
-        if status == "withdrawn":
-            life.then("withdraw", days=rng.randint(1, 10))
-            return life, (0, 380)
-        if rng.random() < 0.15:
-            colleague = rng.choice([other for other in officers.consular if other != officer])
-            life.then("assign", days=rng.randint(0, 2), officer=officer, to=colleague)
-        elif rng.random() < 0.1:
-            life.then("unassign", days=rng.randint(0, 2), officer=officer)
-        return life, (22, 50) if overdue else (0, 10)
-    if status == "visa_refused":
-        _visa(life, rng, officers, "refuse")
-        return life, (0, 380)
+def _granted_visa(life: Life, rng: random.Random, officers: Officers) -> int:
+    """Review and grant the visa; returns how many days after the grant it starts."""
     _visa(life, rng, officers, "approve")
-    starts_after = life.steps[-1].params["starts_after"]
-    if status == "visa_granted":
-        return life, (0, 80 - starts_after)
-    if status == "visa_expired":
-        # The daily check finds the visa unused the day after its last valid day.
-        life.then("expire", days=starts_after + 92)
-        return life, (3, 280)
-    if status == "withdrawn" and withdrawn_from == "visa_granted":
-        life.then("withdraw", days=rng.randint(5, 50))
-        return life, (0, 300)
-    officer = _entry(life, rng, officers)
-    if status == "trp_submitted":
-        return life, (125, 160) if overdue else (0, 20)
-    if status == "withdrawn":
-        _trp_review(life, rng, officer, checklist, rng.randint(0, 5))
-        life.then("withdraw", days=rng.randint(5, 40))
-        return life, (0, 250)
-    if status in ("trp_in_review", "trp_info_requested"):
-        _trp_review(life, rng, officer, checklist, rng.randint(0, len(checklist)))
-        if status == "trp_info_requested":
-            _information(life, rng, "trp", officer, answered=False)
-            return life, (16, 40) if overdue else (0, 12)
-        if rng.random() < 0.2:
-            _information(life, rng, "trp", officer, answered=True)
-        if rng.random() < 0.15:
-            colleague = rng.choice([other for other in officers.migration if other != officer])
-            life.then("assign", days=rng.randint(0, 3), officer=officer, to=colleague)
-        return life, (125, 180) if overdue else (0, 60)
-    refuse = status == "trp_refused"
+    starts_after: int = life.steps[-1].params["starts_after"]
+    return starts_after
+
+
+def _entered(life: Life, rng: random.Random, officers: Officers) -> User:
+    """Grant the visa and record the entry; returns the migration officer who recorded it."""
+    _granted_visa(life, rng, officers)
+    return _entry(life, rng, officers)
+
+
+# How many days ago a case's last step may be, by the status it reached (a range).
+Ages = tuple[int, int]
+
+
+def _plan_draft(life: Life, rng: random.Random) -> Ages:
+    life.then("start")
+    if rng.random() < 0.75:
+        life.then("about", days=rng.choice((0, 1)))
+    if rng.random() < 0.5:
+        life.then("passport")
+        life.then("declaration")
+        life.then("upload", document="passport_scan", pdf=rng.random() < 0.3)
+        if rng.random() < 0.6:
+            life.then("upload", document="photo")
+    return (0, 60)
+
+
+def _plan_visa_submitted(life: Life, rng: random.Random, officers: Officers, overdue: bool) -> Ages:
+    if rng.random() < 0.3:
+        colleague = rng.choice(officers.consular[1:])
+        life.then("assign", days=rng.choice((0, 1)), officer=officers.consular[0], to=colleague)
+    return (22, 45) if overdue else (0, 5)
+
+
+def _plan_visa_in_review(life: Life, rng: random.Random, officers: Officers, overdue: bool) -> Ages:
+    officer = _pick_officer(rng, officers.consular)
+    _review(life, rng, "visa", officer)
+    if rng.random() < 0.2:
+        _information(life, rng, "visa", officer, answered=True)
+    if rng.random() < 0.15:
+        colleague = rng.choice([other for other in officers.consular if other != officer])
+        life.then("assign", days=rng.randint(0, 2), officer=officer, to=colleague)
+    elif rng.random() < 0.1:
+        life.then("unassign", days=rng.randint(0, 2), officer=officer)
+    return (22, 50) if overdue else (0, 10)
+
+
+def _plan_visa_info_requested(
+    life: Life, rng: random.Random, officers: Officers, overdue: bool
+) -> Ages:
+    officer = _pick_officer(rng, officers.consular)
+    _review(life, rng, "visa", officer)
+    _information(life, rng, "visa", officer, answered=False)
+    return (16, 40) if overdue else (0, 12)
+
+
+def _plan_visa_refused(life: Life, rng: random.Random, officers: Officers, overdue: bool) -> Ages:
+    _visa(life, rng, officers, "refuse")
+    return (0, 380)
+
+
+def _plan_visa_granted(life: Life, rng: random.Random, officers: Officers, overdue: bool) -> Ages:
+    starts_after = _granted_visa(life, rng, officers)
+    return (0, 80 - starts_after)
+
+
+def _plan_visa_expired(life: Life, rng: random.Random, officers: Officers, overdue: bool) -> Ages:
+    starts_after = _granted_visa(life, rng, officers)
+    # The daily check finds the visa unused the day after its last valid day.
+    life.then("expire", days=starts_after + 92)
+    return (3, 280)
+
+
+def _plan_trp_submitted(life: Life, rng: random.Random, officers: Officers, overdue: bool) -> Ages:
+    _entered(life, rng, officers)
+    return (125, 160) if overdue else (0, 20)
+
+
+def _plan_trp_in_review(life: Life, rng: random.Random, officers: Officers, overdue: bool) -> Ages:
+    officer = _entered(life, rng, officers)
+    checklist = officers.checklist
+    _trp_review(life, rng, officer, checklist, rng.randint(0, len(checklist)))
+    if rng.random() < 0.2:
+        _information(life, rng, "trp", officer, answered=True)
+    if rng.random() < 0.15:
+        colleague = rng.choice([other for other in officers.migration if other != officer])
+        life.then("assign", days=rng.randint(0, 3), officer=officer, to=colleague)
+    return (125, 180) if overdue else (0, 60)
+
+
+def _plan_trp_info_requested(
+    life: Life, rng: random.Random, officers: Officers, overdue: bool
+) -> Ages:
+    officer = _entered(life, rng, officers)
+    checklist = officers.checklist
+    _trp_review(life, rng, officer, checklist, rng.randint(0, len(checklist)))
+    _information(life, rng, "trp", officer, answered=False)
+    return (16, 40) if overdue else (0, 12)
+
+
+def _plan_trp_decided(life: Life, rng: random.Random, officers: Officers, refuse: bool) -> Ages:
+    officer = _entered(life, rng, officers)
+    checklist = officers.checklist
     _trp_review(life, rng, officer, checklist, rng.randint(2, 7) if refuse else len(checklist))
     if rng.random() < 0.25:
         _information(life, rng, "trp", officer, answered=True)
@@ -625,7 +651,79 @@ def plan_life(rng: random.Random, status: str, officers: Officers) -> tuple[Life
     else:
         region = rng.choices(list(REGIONS), weights=list(REGIONS.values()))[0]
         life.then("approve", days=rng.randint(20, 90), officer=officer, region=region)
-    return life, (0, 400)
+    return (0, 400)
+
+
+def _plan_trp_granted(life: Life, rng: random.Random, officers: Officers, overdue: bool) -> Ages:
+    return _plan_trp_decided(life, rng, officers, refuse=False)
+
+
+def _plan_trp_refused(life: Life, rng: random.Random, officers: Officers, overdue: bool) -> Ages:
+    return _plan_trp_decided(life, rng, officers, refuse=True)
+
+
+def _withdrawn_before_review(life: Life, rng: random.Random, officers: Officers) -> Ages:
+    life.then("withdraw", days=rng.randint(1, 10))
+    return (0, 380)
+
+
+def _withdrawn_in_visa_review(life: Life, rng: random.Random, officers: Officers) -> Ages:
+    officer = _pick_officer(rng, officers.consular)
+    _review(life, rng, "visa", officer)
+    if rng.random() < 0.2:
+        _information(life, rng, "visa", officer, answered=True)
+    life.then("withdraw", days=rng.randint(1, 10))
+    return (0, 380)
+
+
+def _withdrawn_with_visa(life: Life, rng: random.Random, officers: Officers) -> Ages:
+    _granted_visa(life, rng, officers)
+    life.then("withdraw", days=rng.randint(5, 50))
+    return (0, 300)
+
+
+def _withdrawn_in_permit_review(life: Life, rng: random.Random, officers: Officers) -> Ages:
+    officer = _entered(life, rng, officers)
+    _trp_review(life, rng, officer, officers.checklist, rng.randint(0, 5))
+    life.then("withdraw", days=rng.randint(5, 40))
+    return (0, 250)
+
+
+# The steps after submission that bring a case to each status but "draft" and "withdrawn",
+# given whether an open case is to be overdue.
+PLANS: dict[str, Callable[[Life, random.Random, Officers, bool], Ages]] = {
+    "visa_submitted": _plan_visa_submitted,
+    "visa_in_review": _plan_visa_in_review,
+    "visa_info_requested": _plan_visa_info_requested,
+    "visa_granted": _plan_visa_granted,
+    "visa_refused": _plan_visa_refused,
+    "visa_expired": _plan_visa_expired,
+    "trp_submitted": _plan_trp_submitted,
+    "trp_in_review": _plan_trp_in_review,
+    "trp_info_requested": _plan_trp_info_requested,
+    "trp_granted": _plan_trp_granted,
+    "trp_refused": _plan_trp_refused,
+}
+# Where a withdrawn case was when the applicant withdrew it, and the steps that led there.
+WITHDRAWALS: dict[str, Callable[[Life, random.Random, Officers], Ages]] = {
+    "visa_submitted": _withdrawn_before_review,
+    "visa_in_review": _withdrawn_in_visa_review,
+    "visa_granted": _withdrawn_with_visa,
+    "trp_in_review": _withdrawn_in_permit_review,
+}
+
+
+def plan_life(rng: random.Random, status: str, officers: Officers) -> tuple[Life, Ages]:
+    """The steps that bring a case to ``status``, and how many days ago the last may be."""
+    life = Life(rng)
+    overdue = rng.random() < 0.2  # open cases: some past their deadline, or their answer's
+    if status == "draft":
+        return life, _plan_draft(life, rng)
+    _prepare(life, rng)
+    withdrawn_from = rng.choice(tuple(WITHDRAWALS))
+    if status == "withdrawn":
+        return life, WITHDRAWALS[withdrawn_from](life, rng, officers)
+    return life, PLANS[status](life, rng, officers, overdue)
 
 
 def anchor(life: Life, rng: random.Random, ages: tuple[int, int], now: datetime) -> list[Step]:
