@@ -31,7 +31,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from datetime import time as clock_time
-from typing import Any
+from typing import Any, ClassVar
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
@@ -849,98 +849,156 @@ class Runner:
             (previous or self.done[0]).event_ids.append(pk)
 
     def _one(self, step: Step) -> Any:
+        if step.kind == "start":
+            with translation.override(self.profile.language):
+                self.case = actions.case_start(applicant=self.applicant, programme_id=PROGRAMME)
+            return self.case
+        assert self.case is not None
+        run = self.STEPS.get(step.kind)
+        if run is None:  # pragma: no cover
+            raise ValueError(f"unknown demo step {step.kind!r}")
+        return run(self, self.case, step)
+
+    @staticmethod
+    def _officer(step: Step) -> User:
+        officer: User | None = step.params.get("officer")
+        assert officer is not None
+        return officer
+
+    # The applicant's steps.
+
+    def _do_about(self, case: Case, step: Step) -> Any:
+        return actions.case_update_person(actor=self.applicant, case=case, data=self.profile.person)
+
+    def _do_passport(self, case: Case, step: Step) -> Any:
+        return actions.case_update_passport(
+            actor=self.applicant, case=case, data=self.profile.passport
+        )
+
+    def _do_declaration(self, case: Case, step: Step) -> Any:
+        return actions.case_sign_declaration(
+            actor=self.applicant,
+            case=case,
+            full_name=self.profile.signature,
+            statement=self.profile.statement,
+            language=case.language,
+        )
+
+    def _do_upload(self, case: Case, step: Step) -> Any:
         from haven.documents.actions import document_upload
 
-        applicant, profile, params = self.applicant, self.profile, step.params
-        officer: User | None = params.get("officer")
-        today = timezone.localdate()
-        if step.kind == "start":
-            with translation.override(profile.language):
-                self.case = actions.case_start(applicant=applicant, programme_id=PROGRAMME)
-            return self.case
-        case = self.case
-        assert case is not None
-        if step.kind == "about":
-            return actions.case_update_person(actor=applicant, case=case, data=profile.person)
-        if step.kind == "passport":
-            return actions.case_update_passport(actor=applicant, case=case, data=profile.passport)
-        if step.kind == "declaration":
-            return actions.case_sign_declaration(
-                actor=applicant,
-                case=case,
-                full_name=profile.signature,
-                statement=profile.statement,
-                language=case.language,
-            )
-        if step.kind == "upload":
-            if params.get("pdf"):
-                upload = demo_pdf(f"Passport {profile.full_name}")
-            elif params["document"] == "photo":
-                upload = demo_png(self.rng, "photo.png", (35, 45))
-            else:
-                upload = demo_png(self.rng, "passport.png", (88, 62))
-            return document_upload(
-                actor=applicant,
-                case=case,
-                kind=params["document"],
-                uploaded_file=upload,
-                allowed_kinds=required_documents(self.programme, "visa", today),
-            )
-        if step.kind == "submit":
-            return actions.case_submit(actor=applicant, case=case)
-        if step.kind == "withdraw":
-            return actions.case_withdraw(actor=applicant, case=case)
-        if step.kind == "answer":
-            answers = ANSWERS[profile.language]
-            return casework.case_answer_information(
-                applicant=applicant, case=case, answer=self.rng.choice(answers)
-            )
-        if step.kind == "expire":
-            visa = IssuedDocument.objects.get(case=case, kind=IssuedDocument.Kind.VISA)
-            return casework.case_expire_visa(case=case, today=visa.valid_until + timedelta(days=1))
-        if step.kind == "entry":
-            # Entered today as far as the actions know; back-dated below with the rest.
-            return casework.case_record_entry(
-                actor=officer, case=case, entered_on=today, source="officer"
-            )
-        assert officer is not None
-        if step.kind == "review":
-            return casework.case_start_review(officer=officer, case=case)
-        if step.kind == "assign":
-            return casework.case_assign(officer=officer, case=case, assignee=params["to"])
-        if step.kind == "unassign":
-            return casework.case_unassign(officer=officer, case=case)
-        if step.kind == "note":
-            return casework.case_note_add(officer=officer, case=case, text=params["text"])
-        if step.kind == "check":
-            return casework.case_check_document(
-                officer=officer, case=case, code=params["code"], checked=True
-            )
-        if step.kind == "request":
-            return casework.case_request_information(
-                officer=officer,
-                case=case,
-                version=self._version(),
-                message=params["text"],
-                due_on=today + timedelta(days=14),
-            )
-        if step.kind == "approve":
-            return casework.case_approve(
-                officer=officer,
-                case=case,
-                version=self._version(),
-                region=params.get("region", ""),
-            )
-        if step.kind == "refuse":
-            ground = params["ground"]
-            return casework.case_refuse(
-                officer=officer,
-                case=case,
-                version=self._version(),
-                grounds=[ground],
-                explanation=REFUSALS[params["stage"]][ground],
-            )
-        raise ValueError(f"unknown demo step {step.kind!r}")  # pragma: no cover
+        params = step.params
+        if params.get("pdf"):
+            upload = demo_pdf(f"Passport {self.profile.full_name}")
+        elif params["document"] == "photo":
+            upload = demo_png(self.rng, "photo.png", (35, 45))
+        else:
+            upload = demo_png(self.rng, "passport.png", (88, 62))
+        return document_upload(
+            actor=self.applicant,
+            case=case,
+            kind=params["document"],
+            uploaded_file=upload,
+            allowed_kinds=required_documents(self.programme, "visa", timezone.localdate()),
+        )
+
+    def _do_submit(self, case: Case, step: Step) -> Any:
+        return actions.case_submit(actor=self.applicant, case=case)
+
+    def _do_withdraw(self, case: Case, step: Step) -> Any:
+        return actions.case_withdraw(actor=self.applicant, case=case)
+
+    def _do_answer(self, case: Case, step: Step) -> Any:
+        answers = ANSWERS[self.profile.language]
+        return casework.case_answer_information(
+            applicant=self.applicant, case=case, answer=self.rng.choice(answers)
+        )
+
+    # What the daily check and the border do.
+
+    def _do_expire(self, case: Case, step: Step) -> Any:
+        visa = IssuedDocument.objects.get(case=case, kind=IssuedDocument.Kind.VISA)
+        return casework.case_expire_visa(case=case, today=visa.valid_until + timedelta(days=1))
+
+    def _do_entry(self, case: Case, step: Step) -> Any:
+        # Entered today as far as the actions know; back-dated below with the rest.
+        return casework.case_record_entry(
+            actor=step.params.get("officer"),
+            case=case,
+            entered_on=timezone.localdate(),
+            source="officer",
+        )
+
+    # The officers' steps.
+
+    def _do_review(self, case: Case, step: Step) -> Any:
+        return casework.case_start_review(officer=self._officer(step), case=case)
+
+    def _do_assign(self, case: Case, step: Step) -> Any:
+        return casework.case_assign(
+            officer=self._officer(step), case=case, assignee=step.params["to"]
+        )
+
+    def _do_unassign(self, case: Case, step: Step) -> Any:
+        return casework.case_unassign(officer=self._officer(step), case=case)
+
+    def _do_note(self, case: Case, step: Step) -> Any:
+        return casework.case_note_add(
+            officer=self._officer(step), case=case, text=step.params["text"]
+        )
+
+    def _do_check(self, case: Case, step: Step) -> Any:
+        return casework.case_check_document(
+            officer=self._officer(step), case=case, code=step.params["code"], checked=True
+        )
+
+    def _do_request(self, case: Case, step: Step) -> Any:
+        return casework.case_request_information(
+            officer=self._officer(step),
+            case=case,
+            version=self._version(),
+            message=step.params["text"],
+            due_on=timezone.localdate() + timedelta(days=14),
+        )
+
+    def _do_approve(self, case: Case, step: Step) -> Any:
+        return casework.case_approve(
+            officer=self._officer(step),
+            case=case,
+            version=self._version(),
+            region=step.params.get("region", ""),
+        )
+
+    def _do_refuse(self, case: Case, step: Step) -> Any:
+        ground = step.params["ground"]
+        return casework.case_refuse(
+            officer=self._officer(step),
+            case=case,
+            version=self._version(),
+            grounds=[ground],
+            explanation=REFUSALS[step.params["stage"]][ground],
+        )
+
+    # Every step but "start", by its kind.
+    STEPS: ClassVar[dict[str, Callable[[Runner, Case, Step], Any]]] = {
+        "about": _do_about,
+        "passport": _do_passport,
+        "declaration": _do_declaration,
+        "upload": _do_upload,
+        "submit": _do_submit,
+        "withdraw": _do_withdraw,
+        "answer": _do_answer,
+        "expire": _do_expire,
+        "entry": _do_entry,
+        "review": _do_review,
+        "assign": _do_assign,
+        "unassign": _do_unassign,
+        "note": _do_note,
+        "check": _do_check,
+        "request": _do_request,
+        "approve": _do_approve,
+        "refuse": _do_refuse,
+    }
 
 
 # Back-dating ----------------------------------------------------------------------------------
