@@ -1022,6 +1022,172 @@ def _set_each(rows: QuerySet[Any], field: str, key: str, values: dict[Any, Any])
         rows.filter(**{f"{key}__in": list(values)}).update(**{field: Choose(*choices)})
 
 
+class _Backdating:
+    """One case's dates as its steps were planned, gathered step by step, then written."""
+
+    def __init__(self, case: Case, programme: Programme) -> None:
+        self.case = case
+        self.programme = programme
+        self.at_of_event: dict[int, datetime] = {}
+        self.case_dates: dict[str, Any] = {}
+        self.documents: list[Document] = []
+        self.requests: dict[int, InformationRequest] = {}
+        self.notes: list[CaseNote] = []
+        self.checks: dict[str, datetime] = {}
+        self.decisions: list[Decision] = []
+        self.issued = {
+            document.decision_id: document for document in IssuedDocument.objects.filter(case=case)
+        }
+        self.visa: IssuedDocument | None = None
+        self.patches: dict[int, dict[str, str]] = {}  # timeline entries whose details name a date
+
+    def step(self, item: Done) -> None:
+        at = item.step.at
+        assert at is not None
+        if item.step.kind == "expire" and self.visa is not None:
+            at = self._visa_expired(self.visa, item)
+        for pk in item.event_ids:
+            self.at_of_event[pk] = at
+        self.case_dates["updated_at"] = at
+        backdate = self.STEPS.get(item.step.kind)
+        if backdate is not None:
+            backdate(self, item, at)
+
+    def _visa_expired(self, visa: IssuedDocument, item: Done) -> datetime:
+        # The daily check runs at night, the day after the visa's last valid day.
+        at = timezone.make_aware(
+            datetime.combine(visa.valid_until + timedelta(days=1), clock_time(3, 0))
+        )
+        visa.expired_unused_on = at.date()
+        self._patch(item, valid_until=visa.valid_until)
+        return at
+
+    def _patch(self, item: Done, **dates: date) -> None:
+        """The dates the step's timeline entries name in their details."""
+        self.patches.update(
+            {
+                key: {name: value.isoformat() for name, value in dates.items()}
+                for key in item.event_ids
+            }
+        )
+
+    def _started(self, item: Done, at: datetime) -> None:
+        self.case_dates["created_at"] = at
+
+    def _declared(self, item: Done, at: datetime) -> None:
+        Declaration.objects.filter(case=self.case).update(signed_at=at)
+
+    def _uploaded(self, item: Done, at: datetime) -> None:
+        item.result.received_at = at
+        self.documents.append(item.result)
+
+    def _submitted(self, item: Done, at: datetime) -> None:
+        self.case_dates["submitted_at"] = at
+        self.case_dates["stage_started_on"] = at.date()
+        self.case_dates["deadline"] = _deadline(self.programme, "visa", at.date())
+
+    def _requested(self, item: Done, at: datetime) -> None:
+        request = item.result
+        request.requested_at = at
+        request.due_on = at.date() + (request.due_on - item.step.params["load_day"])
+        self.requests[request.pk] = request
+        self._patch(item, due_on=request.due_on)
+
+    def _answered(self, item: Done, at: datetime) -> None:
+        request = self.requests.get(item.result.pk, item.result)
+        request.answered_at = at
+        self.requests[request.pk] = request
+
+    def _noted(self, item: Done, at: datetime) -> None:
+        item.result.created_at = at
+        self.notes.append(item.result)
+
+    def _checked(self, item: Done, at: datetime) -> None:
+        self.checks[item.step.params["code"]] = at
+
+    def _decided(self, item: Done, at: datetime) -> None:
+        decision = item.result
+        decision.decided_at = at
+        self.decisions.append(decision)
+        document = self.issued.get(decision.pk)
+        if document is not None:
+            self._issued(document, at.date(), item.step.params.get("starts_after", 0))
+
+    def _issued(self, document: IssuedDocument, issued_on: date, starts_after: int) -> None:
+        document.issued_on = issued_on
+        document.valid_from = issued_on + timedelta(days=starts_after)
+        validity = self.programme.value(f"{document.kind}_validity", document.issued_on)
+        assert validity is not None, "the programme issued it, so it says how long"
+        document.valid_until = validity_end(document.valid_from, validity.value)
+        if document.kind == IssuedDocument.Kind.VISA:
+            document.mrz_line2 = _with_expiry(document.mrz_line2, document.valid_until)
+            self.visa = document
+
+    def _entered(self, item: Done, at: datetime) -> None:
+        entered = at.date()
+        self.case_dates["stage_started_on"] = entered
+        self.case_dates["deadline"] = _deadline(self.programme, "trp", entered)
+        self._patch(item, entered_on=entered)
+        if self.visa is not None:
+            self.visa.used_on = entered
+
+    # What each kind of step dates besides its timeline entries and the case's last change.
+    STEPS: ClassVar[dict[str, Callable[[_Backdating, Done, datetime], None]]] = {
+        "start": _started,
+        "declaration": _declared,
+        "upload": _uploaded,
+        "submit": _submitted,
+        "request": _requested,
+        "answer": _answered,
+        "note": _noted,
+        "check": _checked,
+        "approve": _decided,
+        "refuse": _decided,
+        "entry": _entered,
+    }
+
+    def write(self) -> None:
+        """A few small UPDATEs: quicker than bulk_update for the few rows of one case."""
+        Case.objects.filter(pk=self.case.pk).update(**self.case_dates)
+        _set_each(CaseEvent.objects.all(), "occurred_at", "pk", self.at_of_event)
+        for event in CaseEvent.objects.filter(pk__in=list(self.patches)):
+            event.details = {**event.details, **self.patches[event.pk]}
+            event.save(update_fields=["details"])
+        received = {d.pk: d.received_at for d in self.documents}
+        _set_each(Document.objects.all(), "received_at", "pk", received)
+        for request in self.requests.values():
+            request.save(update_fields=["requested_at", "due_on", "answered_at"])
+        noted = {n.pk: n.created_at for n in self.notes}
+        _set_each(CaseNote.objects.all(), "created_at", "pk", noted)
+        _set_each(DocumentCheck.objects.filter(case=self.case), "checked_at", "code", self.checks)
+        decided = {d.pk: d.decided_at for d in self.decisions}
+        _set_each(Decision.objects.all(), "decided_at", "pk", decided)
+        for document in self.issued.values():
+            self._write_issued(document)
+
+    def _write_issued(self, document: IssuedDocument) -> None:
+        document.save(
+            update_fields=[
+                "issued_on",
+                "valid_from",
+                "valid_until",
+                "used_on",
+                "expired_unused_on",
+                "mrz_line2",
+            ]
+        )
+        window = self.programme.optional_value(
+            f"{document.kind}_notification_window", document.issued_on
+        )
+        for notification in PermitNotification.objects.filter(document=document):
+            notification.window_opens = add_duration(
+                document.valid_from, {"years": notification.year}
+            )
+            if window is not None:
+                notification.window_closes = add_duration(notification.window_opens, window.value)
+            notification.save(update_fields=["window_opens", "window_closes"])
+
+
 def backdate_case_history(case: Case, done: list[Done], programme: Programme) -> None:
     """Move one demo case's own dates to the moments its steps were planned for.
 
@@ -1041,115 +1207,10 @@ def backdate_case_history(case: Case, done: list[Done], programme: Programme) ->
     references and document numbers, which carry the year of loading, nor
     the rules' evaluation stored at submission, dated the day of loading.
     """
-    at_of_event: dict[int, datetime] = {}
-    case_dates: dict[str, Any] = {}
-    documents: list[Document] = []
-    requests: dict[int, InformationRequest] = {}
-    notes: list[CaseNote] = []
-    checks: dict[str, datetime] = {}
-    decisions: list[Decision] = []
-    issued = {
-        document.decision_id: document for document in IssuedDocument.objects.filter(case=case)
-    }
-    visa: IssuedDocument | None = None
-    patches: dict[int, dict[str, str]] = {}  # timeline entries whose details name a date
+    backdating = _Backdating(case, programme)
     for item in done:
-        at = item.step.at
-        assert at is not None
-        kind = item.step.kind
-        if kind == "expire" and visa is not None:
-            # The daily check runs at night, the day after the visa's last valid day.
-            at = timezone.make_aware(
-                datetime.combine(visa.valid_until + timedelta(days=1), clock_time(3, 0))
-            )
-            visa.expired_unused_on = at.date()
-            patches.update(
-                {key: {"valid_until": visa.valid_until.isoformat()} for key in item.event_ids}
-            )
-        for pk in item.event_ids:
-            at_of_event[pk] = at
-        case_dates["updated_at"] = at
-        if kind == "start":
-            case_dates["created_at"] = at
-        elif kind == "declaration":
-            Declaration.objects.filter(case=case).update(signed_at=at)
-        elif kind == "upload":
-            item.result.received_at = at
-            documents.append(item.result)
-        elif kind == "submit":
-            case_dates["submitted_at"] = at
-            case_dates["stage_started_on"] = at.date()
-            case_dates["deadline"] = _deadline(programme, "visa", at.date())
-        elif kind == "request":
-            request = item.result
-            request.requested_at = at
-            request.due_on = at.date() + (request.due_on - item.step.params["load_day"])
-            requests[request.pk] = request
-            patches.update({key: {"due_on": request.due_on.isoformat()} for key in item.event_ids})
-        elif kind == "answer":
-            request = requests.get(item.result.pk, item.result)
-            request.answered_at = at
-            requests[request.pk] = request
-        elif kind == "note":
-            item.result.created_at = at
-            notes.append(item.result)
-        elif kind == "check":
-            checks[item.step.params["code"]] = at
-        elif kind in ("approve", "refuse"):
-            decision = item.result
-            decision.decided_at = at
-            decisions.append(decision)
-            document = issued.get(decision.pk)
-            if document is not None:
-                document.issued_on = at.date()
-                starts_after = item.step.params.get("starts_after", 0)
-                document.valid_from = at.date() + timedelta(days=starts_after)
-                validity = programme.value(f"{document.kind}_validity", document.issued_on)
-                assert validity is not None, "the programme issued it, so it says how long"
-                document.valid_until = validity_end(document.valid_from, validity.value)
-                if document.kind == IssuedDocument.Kind.VISA:
-                    document.mrz_line2 = _with_expiry(document.mrz_line2, document.valid_until)
-                    visa = document
-        elif kind == "entry":
-            entered = at.date()
-            case_dates["stage_started_on"] = entered
-            case_dates["deadline"] = _deadline(programme, "trp", entered)
-            patches.update({key: {"entered_on": entered.isoformat()} for key in item.event_ids})
-            if visa is not None:
-                visa.used_on = entered
-    # A few small UPDATEs: quicker than bulk_update for the few rows of one case.
-    Case.objects.filter(pk=case.pk).update(**case_dates)
-    _set_each(CaseEvent.objects.all(), "occurred_at", "pk", at_of_event)
-    for event in CaseEvent.objects.filter(pk__in=list(patches)):
-        event.details = {**event.details, **patches[event.pk]}
-        event.save(update_fields=["details"])
-    _set_each(Document.objects.all(), "received_at", "pk", {d.pk: d.received_at for d in documents})
-    for request in requests.values():
-        request.save(update_fields=["requested_at", "due_on", "answered_at"])
-    _set_each(CaseNote.objects.all(), "created_at", "pk", {n.pk: n.created_at for n in notes})
-    _set_each(DocumentCheck.objects.filter(case=case), "checked_at", "code", checks)
-    _set_each(Decision.objects.all(), "decided_at", "pk", {d.pk: d.decided_at for d in decisions})
-    for document in issued.values():
-        document.save(
-            update_fields=[
-                "issued_on",
-                "valid_from",
-                "valid_until",
-                "used_on",
-                "expired_unused_on",
-                "mrz_line2",
-            ]
-        )
-        window = programme.optional_value(
-            f"{document.kind}_notification_window", document.issued_on
-        )
-        for notification in PermitNotification.objects.filter(document=document):
-            notification.window_opens = add_duration(
-                document.valid_from, {"years": notification.year}
-            )
-            if window is not None:
-                notification.window_closes = add_duration(notification.window_opens, window.value)
-            notification.save(update_fields=["window_opens", "window_closes"])
+        backdating.step(item)
+    backdating.write()
 
 
 # Loading --------------------------------------------------------------------------------------
