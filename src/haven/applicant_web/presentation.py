@@ -22,13 +22,6 @@ STATE_LABELS: dict[str, Promise] = {
     StageState.GRANTED: gettext_lazy("granted"),
     StageState.REFUSED: gettext_lazy("refused"),
 }
-AUTHORITIES: dict[str, Promise] = {
-    "consulate": gettext_lazy("the Russian embassy or consulate"),
-    "migration": gettext_lazy("the migration authority of the Ministry of Internal Affairs (MVD)"),
-    "commission": gettext_lazy("the commission"),
-    "operator": gettext_lazy("the operator chosen by the Ministry of Internal Affairs"),
-    "police": gettext_lazy("the police"),
-}
 
 
 def status_label(programme: Programme, case: Case, language: str) -> str:
@@ -40,10 +33,6 @@ def status_label(programme: Programme, case: Case, language: str) -> str:
     state = case.status.removeprefix(f"{stage.id}_")
     label = STATE_LABELS.get(state, state)
     return f"{programme.localised(stage.title, language)}: {label}"
-
-
-def authority_label(code: str) -> str:
-    return str(AUTHORITIES.get(code, code))
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,6 @@ from django.utils import timezone, translation
 from django_tasks import task
 
 from haven.accounts.models import User
-from haven.applicant_web.presentation import AUTHORITIES
 from haven.cases import casework, notifications
 from haven.cases.authorities import stage_authority
 from haven.cases.errors import CaseError
@@ -34,6 +33,7 @@ from haven.cases.supervision import supervisors_for
 from haven.cases.transitions import StageState, status_of
 from haven.issuance.models import IssuedDocument, PermitNotification
 from haven.rules.selectors import programme_get
+from haven.rules.vocabulary import authority_name
 
 logger = logging.getLogger(__name__)
 
@@ -154,7 +154,7 @@ def _send_deadline_report(supervisor: User, authority: str, misses: list[MissedD
         context = {
             "rows": rows,
             "count": len(rows),
-            "authority": AUTHORITIES.get(authority, authority),
+            "authority": authority_name(authority),
             "queue_url": f"{settings.HAVEN_PUBLIC_URL.rstrip('/')}{reverse(queue)}"
             if queue
             else "",
