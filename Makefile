@@ -12,7 +12,7 @@ AXE := node_modules/axe-core/axe.min.js
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test install messages lint typecheck pytest bench bench-casework clean
+.PHONY: demo test install messages lint typecheck checks pytest bench bench-casework clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Haven needs Python 3.11 or newer; this is " + sys.version.split()[0] + ".")'
@@ -53,15 +53,20 @@ demo: install
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 typecheck: $(STAMP)
 	HAVEN_ENV=test $(BIN)/mypy
+
+# A model changed without its migration fails here.
+checks: $(STAMP)
+	HAVEN_ENV=test $(HAVEN) makemigrations --check --dry-run
 
 pytest: install $(AXE)
 	@if [ ! -x /usr/bin/chromium ]; then echo "NOTE: /usr/bin/chromium is missing, so the browser tests are skipped (Debian/Ubuntu: sudo apt-get install chromium)."; fi
 	HAVEN_ENV=test $(BIN)/pytest
 
-test: lint typecheck pytest
+test: lint typecheck checks pytest
 
 # Benchmarks: figures to quote, nothing asserted.
 bench: install

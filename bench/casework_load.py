@@ -42,6 +42,7 @@ import urllib.parse
 import urllib.request
 import uuid
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -244,59 +245,149 @@ def create_officers(count: int) -> list[User]:
     return officers
 
 
-def load_cases(count: int, officers: list[User], seed: int = 702) -> dict[str, int]:
-    """Write ``count`` cases with their applicant, person, passport, declaration and history.
+@dataclass
+class BenchRows:
+    """The rows of the cases to write, table by table."""
 
-    Volume rows are bulk-inserted with COPY for speed, behind the actions'
-    back (the test suite makes its data through the real actions). They
-    hold what the actions would have written: statuses along the programme's
-    transitions with a matching timeline, references, the rules' evaluation
-    at submission, deadlines, assignees, open requests for information,
-    decisions and two document receipts per submitted case (metadata only:
-    no files). The audit trail does not get their events.
-    """
-    rng = random.Random(seed)  # noqa: S311 - synthetic data, not secrets
-    programme = programme_get("shared-values")
-    today = timezone.localdate()
-    now = timezone.now()
-    deadlines = {
-        stage.id: programme.optional_value(f"{stage.id}_decision_deadline", today)
-        for stage in programme.stages
-    }
-    evaluations: dict[tuple[str, str], Any] = {}
+    users: list[User] = field(default_factory=list)
+    cases: list[Case] = field(default_factory=list)
+    people: list[Person] = field(default_factory=list)
+    passports: list[Passport] = field(default_factory=list)
+    declarations: list[Declaration] = field(default_factory=list)
+    events: list[CaseEvent] = field(default_factory=list)
+    documents: list[Document] = field(default_factory=list)
+    decisions: list[Decision] = field(default_factory=list)
+    requests: list[InformationRequest] = field(default_factory=list)
 
-    def evaluation(nationality: str, stage: str) -> Any:
-        key = (nationality, stage)
-        if key not in evaluations:
-            facts = Facts.from_codes([nationality], nationality)
-            evaluations[key] = evaluate(programme, facts, today, stage).to_record()
-        return evaluations[key]
+    def write(self) -> dict[str, int]:
+        return {
+            "users": copy_rows(User, self.users),
+            "cases": copy_rows(Case, self.cases),
+            "people": copy_rows(Person, self.people),
+            "passports": copy_rows(Passport, self.passports),
+            "declarations": copy_rows(Declaration, self.declarations),
+            "case_events": copy_rows(CaseEvent, self.events),
+            "documents": copy_rows(Document, self.documents),
+            "decisions": copy_rows(Decision, self.decisions),
+            "information_requests": copy_rows(InformationRequest, self.requests),
+        }
 
-    statuses = weighted(rng, STATUS_WEIGHTS, count)
-    nationalities = weighted(rng, NATIONALITY_WEIGHTS, count)
-    languages = weighted(rng, LANGUAGES, count)
-    user_ids, case_ids, person_ids = next_ids(User), next_ids(Case), next_ids(Person)
-    references: dict[int, int] = {}
-    users: list[User] = []
-    cases: list[Case] = []
-    people: list[Person] = []
-    passports: list[Passport] = []
-    declarations: list[Declaration] = []
-    events: list[CaseEvent] = []
-    documents: list[Document] = []
-    decisions: list[Decision] = []
-    requests: list[InformationRequest] = []
 
-    def at(day: date, hour: int | None = None) -> datetime:
+@dataclass(frozen=True)
+class CaseDates:
+    created: date
+    submitted: date  # had it been submitted, for a draft
+    entered: date | None  # with the visa, for a case at the permit stage
+
+
+class CaseMaker:
+    """Makes each case's rows as the actions would have written them, from one random source."""
+
+    def __init__(self, rng: random.Random, officers: list[User]) -> None:
+        self.rng = rng
+        self.officers = officers
+        self.programme = programme_get("shared-values")
+        self.today = timezone.localdate()
+        self.now = timezone.now()
+        self.deadlines = {
+            stage.id: self.programme.optional_value(f"{stage.id}_decision_deadline", self.today)
+            for stage in self.programme.stages
+        }
+        self.evaluations: dict[tuple[str, str], Any] = {}
+        self.user_ids, self.case_ids = next_ids(User), next_ids(Case)
+        self.person_ids = next_ids(Person)
+        self.references: dict[int, int] = {}  # the last number given in each year
+        self.rows = BenchRows()
+
+    def at(self, day: date, hour: int | None = None) -> datetime:
+        rng = self.rng
         return datetime(
             day.year, day.month, day.day, hour or rng.randint(6, 20), rng.randint(0, 59), tzinfo=UTC
         )
 
-    for index in range(count):
-        status, nationality = statuses[index], nationalities[index]
+    def evaluation(self, nationality: str, stage: str) -> Any:
+        key = (nationality, stage)
+        if key not in self.evaluations:
+            facts = Facts.from_codes([nationality], nationality)
+            self.evaluations[key] = evaluate(self.programme, facts, self.today, stage).to_record()
+        return self.evaluations[key]
+
+    def add(self, index: int, status: str, nationality: str, language: str) -> None:
+        """One case in ``status``, with its applicant, their passport and the case's history."""
         stage = "trp" if status.startswith("trp") else "visa"
         state = status.removeprefix(f"{stage}_")
-        # When things happened: visa work is recent, permit work began after entry.
+        dates = self.dates(stage, state)
+        stage_started = dates.entered or dates.submitted
+        deadline = self.deadline(status, stage, stage_started)
+        missed = (
+            deadline + timedelta(days=1)
+            if deadline and state in OPEN_STATES and deadline < self.today
+            else None
+        )
+        assignee = None
+        if state in ("in_review", "info_requested") and stage == "visa":
+            assignee = (
+                self.officers[0] if self.rng.random() < 0.05 else self.rng.choice(self.officers)
+            )
+        user = User(
+            id=next(self.user_ids),
+            email=f"applicant{index + 1}@bench.example",
+            password="!" + uuid.uuid4().hex,  # unusable: these accounts never sign in
+            preferred_language=language,
+            date_joined=self.at(dates.created),
+        )
+        self.rows.users.append(user)
+        surname, given = self.name()
+        reference = None if status == "draft" else self.reference(dates.submitted.year)
+        case = Case(
+            id=next(self.case_ids),
+            reference=reference,
+            programme=self.programme.id,
+            stage=stage,
+            status=status,
+            applicant_id=user.id,
+            language=language,
+            created_at=self.at(dates.created),
+            updated_at=self.now,
+            submitted_at=self.at(dates.submitted) if reference else None,
+            evaluation=self.evaluation(nationality, stage) if reference else None,
+            deadline=deadline,
+            assignee_id=assignee.id if assignee else None,
+            stage_started_on=stage_started if reference else None,
+            deadline_missed_on=missed,
+        )
+        self.rows.cases.append(case)
+        self.applicant(case, user, nationality, surname, given)
+        history = timeline(status)
+        self.rows.events.append(
+            CaseEvent(
+                case_id=case.id,
+                type=CaseEventType.DRAFT_STARTED,
+                occurred_at=self.at(dates.created),
+                actor_id=user.id,
+                to_status="draft",
+            )
+        )
+        if reference is None:
+            return
+        self.submission(case, user, f"{given} {surname}", dates.submitted)
+        officer, last = self.history(case, user, history, assignee, dates)
+        if state == "info_requested":
+            self.rows.requests.append(
+                InformationRequest(
+                    case_id=case.id,
+                    stage=stage,
+                    message="Please send a clearer scan of your passport's photo page.",
+                    due_on=self.today + timedelta(days=self.rng.randint(-5, 30)),
+                    requested_by_id=officer.id,
+                    requested_at=last,
+                )
+            )
+        case.version = len(history)
+
+    def dates(self, stage: str, state: str) -> CaseDates:
+        """When things happened: visa work is recent, permit work began after entry."""
+        rng, today = self.rng, self.today
         if stage == "trp":
             entered = today - timedelta(days=int(rng.triangular(0, 330, 20)))
             submitted = entered - timedelta(days=rng.randint(25, 80))
@@ -305,60 +396,34 @@ def load_cases(count: int, officers: list[User], seed: int = 702) -> dict[str, i
             age = int(rng.expovariate(1 / 12)) if state in OPEN_STATES else rng.randint(15, 200)
             submitted = today - timedelta(days=min(age, 365))
         created = submitted - timedelta(days=rng.randint(0, 14))
-        stage_started = entered or submitted
-        deadline_value = deadlines.get(stage)
-        deadline = None
-        if status not in ("draft", "withdrawn") and deadline_value is not None:
-            from haven.rules.durations import add_duration
+        return CaseDates(created=created, submitted=submitted, entered=entered)
 
-            deadline = add_duration(stage_started, deadline_value.value)
-        missed = (
-            deadline + timedelta(days=1)
-            if deadline and state in OPEN_STATES and deadline < today
-            else None
-        )
-        assignee = None
-        if state in ("in_review", "info_requested") and stage == "visa":
-            assignee = officers[0] if rng.random() < 0.05 else rng.choice(officers)
+    def deadline(self, status: str, stage: str, stage_started: date) -> date | None:
+        deadline_value = self.deadlines.get(stage)
+        if status in ("draft", "withdrawn") or deadline_value is None:
+            return None
+        from haven.rules.durations import add_duration
 
-        user = User(
-            id=next(user_ids),
-            email=f"applicant{index + 1}@bench.example",
-            password="!" + uuid.uuid4().hex,  # unusable: these accounts never sign in
-            preferred_language=languages[index],
-            date_joined=at(created),
-        )
-        users.append(user)
+        return add_duration(stage_started, deadline_value.value)
+
+    def name(self) -> tuple[str, str]:
+        rng = self.rng
         surname, given = rng.choice(SURNAMES), f"{rng.choice(GIVEN_NAMES)}"
         if rng.random() < 0.3:
             given += f" {rng.choice(GIVEN_NAMES)}"
-        reference = None
-        if status != "draft":
-            year = submitted.year
-            references[year] = references.get(year, 0) + 1
-            reference = f"HVN-{year}-{references[year]:06d}"
-        case = Case(
-            id=next(case_ids),
-            reference=reference,
-            programme=programme.id,
-            stage=stage,
-            status=status,
-            applicant_id=user.id,
-            language=languages[index],
-            created_at=at(created),
-            updated_at=now,
-            submitted_at=at(submitted) if reference else None,
-            evaluation=evaluation(nationality, stage) if reference else None,
-            deadline=deadline,
-            assignee_id=assignee.id if assignee else None,
-            stage_started_on=stage_started if reference else None,
-            deadline_missed_on=missed,
-        )
-        cases.append(case)
+        return surname, given
+
+    def reference(self, year: int) -> str:
+        self.references[year] = self.references.get(year, 0) + 1
+        return f"HVN-{year}-{self.references[year]:06d}"
+
+    def applicant(self, case: Case, user: User, nationality: str, surname: str, given: str) -> None:
+        """The applicant's person record and passport."""
+        rng = self.rng
         birth = date(1950, 1, 1) + timedelta(days=rng.randint(0, 20_000))
         native = NATIVE_NAMES.get(nationality) if rng.random() < 0.5 else None
         person = Person(
-            id=next(person_ids),
+            id=next(self.person_ids),
             case_id=case.id,
             role=Person.Role.APPLICANT,
             surname=surname.replace("-", " "),
@@ -375,8 +440,8 @@ def load_cases(count: int, officers: list[User], seed: int = 702) -> dict[str, i
             email=user.email,
         )
         person.name_key, person.native_name_key = name_keys_for(person)
-        people.append(person)
-        expiry = today + timedelta(days=rng.randint(200, 3600))
+        self.rows.people.append(person)
+        expiry = self.today + timedelta(days=rng.randint(200, 3600))
         number = f"{rng.choice('CPXYL')}{rng.randint(10_000_000, 99_999_999)}"
         line1, line2 = make_td3(
             document_number=number,
@@ -388,7 +453,7 @@ def load_cases(count: int, officers: list[User], seed: int = 702) -> dict[str, i
             sex=person.sex,
             expiry_date=expiry,
         )
-        passports.append(
+        self.rows.passports.append(
             Passport(
                 person_id=person.id,
                 number=number,
@@ -399,55 +464,58 @@ def load_cases(count: int, officers: list[User], seed: int = 702) -> dict[str, i
                 mrz_line2=line2,
             )
         )
-        history = timeline(status)
-        moment = at(created)
-        events.append(
-            CaseEvent(
-                case_id=case.id,
-                type=CaseEventType.DRAFT_STARTED,
-                occurred_at=moment,
-                actor_id=user.id,
-                to_status="draft",
-            )
-        )
-        if reference is None:
-            continue
-        declarations.append(
+
+    def submission(self, case: Case, user: User, signed_by: str, submitted: date) -> None:
+        """The signed declaration and the two documents every submitted case has."""
+        self.rows.declarations.append(
             Declaration(
                 case_id=case.id,
                 language=case.language,
                 text="I declare that I share the traditional Russian spiritual and moral values.",
                 binding_text="Я разделяю традиционные российские духовно-нравственные ценности.",
                 text_valid_from=date(2024, 9, 1),
-                full_name=f"{given} {surname}",
-                signed_at=at(submitted),
+                full_name=signed_by,
+                signed_at=self.at(submitted),
             )
         )
         for kind in ("passport_scan", "photo"):
-            documents.append(
+            self.rows.documents.append(
                 Document(
                     case_id=case.id,
                     kind=kind,
                     original_name=f"{kind}.jpg",
                     storage_name=uuid.uuid4().hex,
                     content_type="image/jpeg",
-                    size=rng.randint(150_000, 2_500_000),
+                    size=self.rng.randint(150_000, 2_500_000),
                     sha256=uuid.uuid4().hex * 2,
                     width=1600,
                     height=1200,
-                    received_at=at(submitted),
+                    received_at=self.at(submitted),
                     uploaded_by_id=user.id,
                 )
             )
-        moment = at(submitted)
-        officer = assignee or rng.choice(officers)
+
+    def history(
+        self,
+        case: Case,
+        user: User,
+        history: list[tuple[CaseEventType, str, str]],
+        assignee: User | None,
+        dates: CaseDates,
+    ) -> tuple[User, datetime]:
+        """The timeline after submission, with its decisions.
+
+        Returns the officer who worked the case and when its last event happened.
+        """
+        moment = self.at(dates.submitted)
+        officer = assignee or self.rng.choice(self.officers)
         for event_type, from_status, to_status in history:
-            if event_type == CaseEventType.ENTRY_RECORDED and entered:
-                moment = at(entered)
+            if event_type == CaseEventType.ENTRY_RECORDED and dates.entered:
+                moment = self.at(dates.entered)
             else:
-                moment = min(moment + timedelta(hours=rng.randint(2, 240)), now)
+                moment = min(moment + timedelta(hours=self.rng.randint(2, 240)), self.now)
             by_applicant = event_type in (CaseEventType.SUBMITTED, CaseEventType.WITHDRAWN)
-            events.append(
+            self.rows.events.append(
                 CaseEvent(
                     case_id=case.id,
                     type=event_type,
@@ -457,12 +525,11 @@ def load_cases(count: int, officers: list[User], seed: int = 702) -> dict[str, i
                     to_status=to_status,
                 )
             )
-            decided_stage = from_status.split("_", 1)[0]
             if event_type in (CaseEventType.APPROVED, CaseEventType.REFUSED):
-                decisions.append(
+                self.rows.decisions.append(
                     Decision(
                         case_id=case.id,
-                        stage=decided_stage,
+                        stage=from_status.split("_", 1)[0],
                         outcome=(
                             Decision.Outcome.APPROVED
                             if event_type == CaseEventType.APPROVED
@@ -473,31 +540,29 @@ def load_cases(count: int, officers: list[User], seed: int = 702) -> dict[str, i
                         decided_at=moment,
                     )
                 )
-        if state == "info_requested":
-            requests.append(
-                InformationRequest(
-                    case_id=case.id,
-                    stage=stage,
-                    message="Please send a clearer scan of your passport's photo page.",
-                    due_on=today + timedelta(days=rng.randint(-5, 30)),
-                    requested_by_id=officer.id,
-                    requested_at=moment,
-                )
-            )
-        case.version = len(history)
+        return officer, moment
 
-    written = {
-        "users": copy_rows(User, users),
-        "cases": copy_rows(Case, cases),
-        "people": copy_rows(Person, people),
-        "passports": copy_rows(Passport, passports),
-        "declarations": copy_rows(Declaration, declarations),
-        "case_events": copy_rows(CaseEvent, events),
-        "documents": copy_rows(Document, documents),
-        "decisions": copy_rows(Decision, decisions),
-        "information_requests": copy_rows(InformationRequest, requests),
-    }
-    for year, last in references.items():
+
+def load_cases(count: int, officers: list[User], seed: int = 702) -> dict[str, int]:
+    """Write ``count`` cases with their applicant, person, passport, declaration and history.
+
+    Volume rows are bulk-inserted with COPY for speed, behind the actions'
+    back (the test suite makes its data through the real actions). They
+    hold what the actions would have written: statuses along the programme's
+    transitions with a matching timeline, references, the rules' evaluation
+    at submission, deadlines, assignees, open requests for information,
+    decisions and two document receipts per submitted case (metadata only:
+    no files). The audit trail does not get their events.
+    """
+    rng = random.Random(seed)  # noqa: S311 - synthetic data, not secrets
+    maker = CaseMaker(rng, officers)
+    statuses = weighted(rng, STATUS_WEIGHTS, count)
+    nationalities = weighted(rng, NATIONALITY_WEIGHTS, count)
+    languages = weighted(rng, LANGUAGES, count)
+    for index in range(count):
+        maker.add(index, statuses[index], nationalities[index], languages[index])
+    written = maker.rows.write()
+    for year, last in maker.references.items():
         ReferenceCounter.objects.update_or_create(year=year, defaults={"last": last})
     with connection.cursor() as cursor:
         # As autovacuum would leave a database in use: statistics and the visibility map.

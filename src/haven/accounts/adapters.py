@@ -12,7 +12,7 @@ from django.utils import translation
 from haven.accounts.roles import Role, is_staff_member
 
 
-class AccountAdapter(DefaultAccountAdapter):
+class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth ships no types
     def save_user(self, request: HttpRequest, user: Any, form: Any, commit: bool = True) -> Any:
         """Everyone who signs up is an applicant; officials are created by `haven users`."""
         user = super().save_user(request, user, form, commit=False)
@@ -26,7 +26,7 @@ class AccountAdapter(DefaultAccountAdapter):
         return user
 
 
-class MfaAdapter(DefaultMFAAdapter):
+class MfaAdapter(DefaultMFAAdapter):  # type: ignore[misc]  # allauth ships no types
     def can_delete_authenticator(self, authenticator: Any) -> bool:
         """Officials cannot switch their second factor off; applicants may."""
         return not (authenticator.type == "totp" and is_staff_member(authenticator.user))

@@ -4,8 +4,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
+from haven.accounts.navigation import home_url_name
 from haven.accounts.roles import roles_of
-from haven.web.navigation import home_url_name
 
 
 @login_required

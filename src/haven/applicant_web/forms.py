@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from haven.people.models import Sex
 from haven.people.mrz import check_mrz, cross_check, is_mrz_like, to_mrz_name
+from haven.people.mrz_labels import MRZ_FIELD_NAMES
 from haven.rules.display import nationality_choices, state_choices
 
 ISO_DATE = "%Y-%m-%d"
@@ -135,7 +136,7 @@ class AboutYouForm(forms.Form):
         return value
 
     def clean_phone(self) -> str:
-        value = self.cleaned_data["phone"].strip()
+        value: str = self.cleaned_data["phone"].strip()
         if not PHONE.match(value):
             raise forms.ValidationError(
                 _("Enter a phone number with digits, for example +49 30 1234567.")
@@ -149,23 +150,6 @@ class AboutYouForm(forms.Form):
         ]
         data["citizenships"] = list(dict.fromkeys(code for code in chosen if code))
         return data
-
-
-MRZ_FIELD_NAMES = {
-    "document_number": _("passport number"),
-    "issuing_state": _("issuing state"),
-    "nationality": _("nationality"),
-    "surname": _("surname"),
-    "given_names": _("given names"),
-    "birth_date": _("date of birth"),
-    "sex": _("sex"),
-    "expiry_date": _("date of expiry"),
-    "optional_data": _("personal number"),
-    "composite": _("final check digit"),
-    "line1": _("first line"),
-    "line2": _("second line"),
-    "document_code": _("document type"),
-}
 
 
 def _field_names(fields: Any) -> str:

@@ -9,7 +9,6 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from haven.cases.authorities import authority_get
 from haven.cases.completeness import SECTION_TITLES, Missing, Section
 from haven.cases.models import Case
 from haven.cases.states import state_or_withdrawn
@@ -35,11 +34,6 @@ def status_label(programme: Programme, case: Case, language: str) -> str:
     state = state_or_withdrawn(case)
     label = STATE_LABELS.get(state, state)
     return f"{programme.localised(stage.title, language)}: {label}"
-
-
-def authority_label(code: str) -> str:
-    """The authority as an applicant reads it inside a sentence."""
-    return str(authority_get(code).in_a_sentence)
 
 
 @dataclass(frozen=True)

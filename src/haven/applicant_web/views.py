@@ -21,12 +21,7 @@ from django.views.decorators.http import require_GET
 from haven.accounts.access import require_permission
 from haven.applicant_web.answer_forms import AnswerForm
 from haven.applicant_web.forms import AboutYouForm, DeclarationForm, PassportForm
-from haven.applicant_web.presentation import (
-    authority_label,
-    started_sections,
-    status_label,
-    task_list,
-)
+from haven.applicant_web.presentation import started_sections, status_label, task_list
 from haven.applicant_web.status_page import open_request, status_page
 from haven.cases import actions, casework
 from haven.cases.completeness import Section, missing_items, required_documents
@@ -45,6 +40,7 @@ from haven.issuance.selectors import issued_list_for_case
 from haven.people.models import Passport, Person
 from haven.rules.programme import Programme
 from haven.rules.selectors import ProgrammeNotFound, programme_get
+from haven.rules.vocabulary import authority_name
 
 APPLY = "accounts.apply_to_programmes"
 
@@ -360,7 +356,7 @@ def application_submitted(request: HttpRequest, public_id: uuid.UUID) -> HttpRes
         "applicant_web/submitted.html",
         {
             "case": case,
-            "authority": authority_label(stage.authority),
+            "authority": authority_name(stage.authority),
             "email": request.user.email,  # type: ignore[union-attr]
         },
     )

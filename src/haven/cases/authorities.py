@@ -2,9 +2,9 @@
 
 A programme's stage names its authority (``authority: consulate`` in the
 programme YAML). Each authority here says which permission makes an official
-one of its officers, where its queue is, how it is named to applicants and
-officials, and whether its supervisors get the daily report of missed
-deadlines. An authority without a ``permission`` has no officers in Haven yet
+one of its officers and where its queue is; its names, in headings and inside
+sentences, come from ``haven.rules.vocabulary`` (the public programme pages
+name authorities too). An authority without a ``permission`` has no officers in Haven yet
 (the operator, the police and the commission are worked by later features):
 nobody can act on its stages.
 """
@@ -18,14 +18,12 @@ from django.utils.translation import gettext_lazy as _
 
 from haven.accounts.models import User
 from haven.rules.programme import Programme
-from haven.rules.vocabulary import authority_label
+from haven.rules.vocabulary import authority_label, authority_name
 
 
 @dataclass(frozen=True)
 class Authority:
     code: str
-    # How an applicant's status page and emails name it, inside a sentence.
-    in_a_sentence: Promise | str
     # The permission (``app_label.codename``) that makes an official one of its officers.
     permission: str = ""
     # Its queue: the page, the page's title and the "take next case" endpoint (URL names).
@@ -39,6 +37,11 @@ class Authority:
         return authority_label(self.code)
 
     @property
+    def in_a_sentence(self) -> str:
+        """Its name inside a sentence ("the migration authority of ...")."""
+        return authority_name(self.code)
+
+    @property
     def has_officers(self) -> bool:
         return bool(self.permission)
 
@@ -48,7 +51,6 @@ AUTHORITIES: dict[str, Authority] = {
     for authority in (
         Authority(
             code="consulate",
-            in_a_sentence=_("the Russian embassy or consulate"),
             permission="accounts.work_consular_queue",
             queue_url_name="work:visas",
             queue_title=_("Visa applications"),
@@ -56,18 +58,15 @@ AUTHORITIES: dict[str, Authority] = {
         ),
         Authority(
             code="migration",
-            in_a_sentence=_("the migration authority of the Ministry of Internal Affairs (MVD)"),
             permission="accounts.work_migration_queue",
             queue_url_name="work:permits",
             queue_title=_("Residence permit applications"),
             take_next_url_name="work:permits_take_next",
         ),
-        Authority(code="commission", in_a_sentence=_("the commission")),
-        Authority(
-            code="operator",
-            in_a_sentence=_("the operator chosen by the Ministry of Internal Affairs"),
-        ),
-        Authority(code="police", in_a_sentence=_("the police")),
+        # Worked by later features: no officers in Haven yet.
+        Authority(code="commission"),
+        Authority(code="operator"),
+        Authority(code="police"),
     )
 }
 WORKED_AUTHORITIES: tuple[Authority, ...] = tuple(
@@ -77,7 +76,7 @@ WORKED_AUTHORITIES: tuple[Authority, ...] = tuple(
 
 def authority_get(code: str) -> Authority:
     """The registered authority; a code the registry lacks has no officers and names itself."""
-    return AUTHORITIES.get(code) or Authority(code=code, in_a_sentence=code)
+    return AUTHORITIES.get(code) or Authority(code=code)
 
 
 def officer_authorities(user: User | object) -> frozenset[str]:

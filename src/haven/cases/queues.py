@@ -13,7 +13,7 @@ import enum
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict
 
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
@@ -41,6 +41,9 @@ from haven.rules.nationality import country_name
 from haven.rules.programme import Programme
 from haven.rules.selectors import programme_list
 from haven.rules.vocabulary import NATIONALITY_WITHOUT_STATE_LABELS
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 PAGE_SIZE = 50
 
@@ -182,9 +185,24 @@ class StatusCount:
     count: int
 
 
+class ApplicantColumns(TypedDict):
+    """What a queue page's query adds to each case, from the case's applicant."""
+
+    applicant_surname: str | None
+    applicant_given_names: str | None
+    applicant_citizenships: list[str] | None
+
+
+if TYPE_CHECKING:
+    QueueCase: TypeAlias = WithAnnotations[Case, ApplicantColumns]
+    _QueuePaginator: TypeAlias = Paginator[QueueCase]
+else:
+    _QueuePaginator = Paginator  # Django's Paginator is not subscriptable at run time
+
+
 @dataclass(frozen=True)
 class QueuePage:
-    page: Page  # the Django page, for its number and neighbours
+    page: Page[QueueCase]  # the Django page, for its number and neighbours
     rows: list[QueueRow]
     counts: tuple[StatusCount, ...]  # OPEN first, then each state with cases or chosen
     scope: QueueScope
@@ -286,10 +304,10 @@ def queue_scope(user: Any, authority: str, *, language: str) -> QueueScope:
 # The queue --------------------------------------------------------------------------------
 
 
-class _CountedPaginator(Paginator):
+class _CountedPaginator(_QueuePaginator):
     """A paginator told how many objects there are, instead of counting them again."""
 
-    def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
+    def __init__(self, object_list: QuerySet[QueueCase], per_page: int, *, count: int) -> None:
         super().__init__(object_list, per_page)
         self._known_count = count
 
@@ -437,7 +455,7 @@ def queue_for_officer(
 
     titles = {(s.programme, s.stage): s for s in scope.stages}
     rows = []
-    for case in page.object_list:
+    for case in page:
         stage = titles[(case.programme, case.stage)]
         state = state_or_withdrawn(case)
         awaiting = state in AWAITING

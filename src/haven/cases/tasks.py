@@ -33,6 +33,7 @@ from haven.cases.states import AWAITING_DECISION, StageState, status_of
 from haven.cases.supervision import supervisors_for
 from haven.issuance.models import IssuedDocument, PermitNotification
 from haven.rules.selectors import programme_get
+from haven.rules.vocabulary import authority_name
 
 logger = logging.getLogger(__name__)
 
@@ -151,7 +152,7 @@ def _send_deadline_report(supervisor: User, authority: str, misses: list[MissedD
         context = {
             "rows": rows,
             "count": len(rows),
-            "authority": authority_get(authority).in_a_sentence,
+            "authority": authority_name(authority),
             "queue_url": f"{settings.HAVEN_PUBLIC_URL.rstrip('/')}{reverse(queue)}"
             if queue
             else "",

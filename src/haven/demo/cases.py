@@ -26,12 +26,12 @@ import random
 import re
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from datetime import time as clock_time
-from typing import Any
+from typing import Any, ClassVar
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
@@ -534,86 +534,112 @@ def _trp_review(
         life.then("check", officer=officer, code=code)
 
 
-def plan_life(rng: random.Random, status: str, officers: Officers) -> tuple[Life, tuple[int, int]]:
-    """The steps that bring a case to ``status``, and how many days ago the last may be."""
-    life = Life(rng)
-    checklist = officers.checklist
-    overdue = rng.random() < 0.2  # open cases: some past their deadline, or their answer's
-    if status == "draft":
-        life.then("start")
-        if rng.random() < 0.75:
-            life.then("about", days=rng.choice((0, 1)))
-        if rng.random() < 0.5:
-            life.then("passport")
-            life.then("declaration")
-            life.then("upload", document="passport_scan", pdf=rng.random() < 0.3)
-            if rng.random() < 0.6:
-                life.then("upload", document="photo")
-        return life, (0, 60)
-    _prepare(life, rng)
-    withdrawn_from = rng.choice(
-        ("visa_submitted", "visa_in_review", "visa_granted", "trp_in_review")
-    )
-    if status == "withdrawn" and withdrawn_from == "visa_submitted":
-        life.then("withdraw", days=rng.randint(1, 10))
-        return life, (0, 380)
-    if status == "visa_submitted":
-        if rng.random() < 0.3:
-            colleague = rng.choice(officers.consular[1:])
-            life.then("assign", days=rng.choice((0, 1)), officer=officers.consular[0], to=colleague)
-        return life, (22, 45) if overdue else (0, 5)
-    if status in ("visa_in_review", "visa_info_requested", "withdrawn") and (
-        status != "withdrawn" or withdrawn_from == "visa_in_review"
-    ):
-        officer = _pick_officer(rng, officers.consular)
-        _review(life, rng, "visa", officer)
-        if status == "visa_info_requested":
-            _information(life, rng, "visa", officer, answered=False)
-            return life, (16, 40) if overdue else (0, 12)
-        if rng.random() < 0.2:
-            _information(life, rng, "visa", officer, answered=True)
-        if status == "withdrawn":
-            life.then("withdraw", days=rng.randint(1, 10))
-            return life, (0, 380)
-        if rng.random() < 0.15:
-            colleague = rng.choice([other for other in officers.consular if other != officer])
-            life.then("assign", days=rng.randint(0, 2), officer=officer, to=colleague)
-        elif rng.random() < 0.1:
-            life.then("unassign", days=rng.randint(0, 2), officer=officer)
-        return life, (22, 50) if overdue else (0, 10)
-    if status == "visa_refused":
-        _visa(life, rng, officers, "refuse")
-        return life, (0, 380)
+def _granted_visa(life: Life, rng: random.Random, officers: Officers) -> int:
+    """Review and grant the visa; returns how many days after the grant it starts."""
     _visa(life, rng, officers, "approve")
-    starts_after = life.steps[-1].params["starts_after"]
-    if status == "visa_granted":
-        return life, (0, 80 - starts_after)
-    if status == "visa_expired":
-        # The daily check finds the visa unused the day after its last valid day.
-        life.then("expire", days=starts_after + 92)
-        return life, (3, 280)
-    if status == "withdrawn" and withdrawn_from == "visa_granted":
-        life.then("withdraw", days=rng.randint(5, 50))
-        return life, (0, 300)
-    officer = _entry(life, rng, officers)
-    if status == "trp_submitted":
-        return life, (125, 160) if overdue else (0, 20)
-    if status == "withdrawn":
-        _trp_review(life, rng, officer, checklist, rng.randint(0, 5))
-        life.then("withdraw", days=rng.randint(5, 40))
-        return life, (0, 250)
-    if status in ("trp_in_review", "trp_info_requested"):
-        _trp_review(life, rng, officer, checklist, rng.randint(0, len(checklist)))
-        if status == "trp_info_requested":
-            _information(life, rng, "trp", officer, answered=False)
-            return life, (16, 40) if overdue else (0, 12)
-        if rng.random() < 0.2:
-            _information(life, rng, "trp", officer, answered=True)
-        if rng.random() < 0.15:
-            colleague = rng.choice([other for other in officers.migration if other != officer])
-            life.then("assign", days=rng.randint(0, 3), officer=officer, to=colleague)
-        return life, (125, 180) if overdue else (0, 60)
-    refuse = status == "trp_refused"
+    starts_after: int = life.steps[-1].params["starts_after"]
+    return starts_after
+
+
+def _entered(life: Life, rng: random.Random, officers: Officers) -> User:
+    """Grant the visa and record the entry; returns the migration officer who recorded it."""
+    _granted_visa(life, rng, officers)
+    return _entry(life, rng, officers)
+
+
+# How many days ago a case's last step may be, by the status it reached (a range).
+Ages = tuple[int, int]
+
+
+def _plan_draft(life: Life, rng: random.Random) -> Ages:
+    life.then("start")
+    if rng.random() < 0.75:
+        life.then("about", days=rng.choice((0, 1)))
+    if rng.random() < 0.5:
+        life.then("passport")
+        life.then("declaration")
+        life.then("upload", document="passport_scan", pdf=rng.random() < 0.3)
+        if rng.random() < 0.6:
+            life.then("upload", document="photo")
+    return (0, 60)
+
+
+def _plan_visa_submitted(life: Life, rng: random.Random, officers: Officers, overdue: bool) -> Ages:
+    if rng.random() < 0.3:
+        colleague = rng.choice(officers.consular[1:])
+        life.then("assign", days=rng.choice((0, 1)), officer=officers.consular[0], to=colleague)
+    return (22, 45) if overdue else (0, 5)
+
+
+def _plan_visa_in_review(life: Life, rng: random.Random, officers: Officers, overdue: bool) -> Ages:
+    officer = _pick_officer(rng, officers.consular)
+    _review(life, rng, "visa", officer)
+    if rng.random() < 0.2:
+        _information(life, rng, "visa", officer, answered=True)
+    if rng.random() < 0.15:
+        colleague = rng.choice([other for other in officers.consular if other != officer])
+        life.then("assign", days=rng.randint(0, 2), officer=officer, to=colleague)
+    elif rng.random() < 0.1:
+        life.then("unassign", days=rng.randint(0, 2), officer=officer)
+    return (22, 50) if overdue else (0, 10)
+
+
+def _plan_visa_info_requested(
+    life: Life, rng: random.Random, officers: Officers, overdue: bool
+) -> Ages:
+    officer = _pick_officer(rng, officers.consular)
+    _review(life, rng, "visa", officer)
+    _information(life, rng, "visa", officer, answered=False)
+    return (16, 40) if overdue else (0, 12)
+
+
+def _plan_visa_refused(life: Life, rng: random.Random, officers: Officers, overdue: bool) -> Ages:
+    _visa(life, rng, officers, "refuse")
+    return (0, 380)
+
+
+def _plan_visa_granted(life: Life, rng: random.Random, officers: Officers, overdue: bool) -> Ages:
+    starts_after = _granted_visa(life, rng, officers)
+    return (0, 80 - starts_after)
+
+
+def _plan_visa_expired(life: Life, rng: random.Random, officers: Officers, overdue: bool) -> Ages:
+    starts_after = _granted_visa(life, rng, officers)
+    # The daily check finds the visa unused the day after its last valid day.
+    life.then("expire", days=starts_after + 92)
+    return (3, 280)
+
+
+def _plan_trp_submitted(life: Life, rng: random.Random, officers: Officers, overdue: bool) -> Ages:
+    _entered(life, rng, officers)
+    return (125, 160) if overdue else (0, 20)
+
+
+def _plan_trp_in_review(life: Life, rng: random.Random, officers: Officers, overdue: bool) -> Ages:
+    officer = _entered(life, rng, officers)
+    checklist = officers.checklist
+    _trp_review(life, rng, officer, checklist, rng.randint(0, len(checklist)))
+    if rng.random() < 0.2:
+        _information(life, rng, "trp", officer, answered=True)
+    if rng.random() < 0.15:
+        colleague = rng.choice([other for other in officers.migration if other != officer])
+        life.then("assign", days=rng.randint(0, 3), officer=officer, to=colleague)
+    return (125, 180) if overdue else (0, 60)
+
+
+def _plan_trp_info_requested(
+    life: Life, rng: random.Random, officers: Officers, overdue: bool
+) -> Ages:
+    officer = _entered(life, rng, officers)
+    checklist = officers.checklist
+    _trp_review(life, rng, officer, checklist, rng.randint(0, len(checklist)))
+    _information(life, rng, "trp", officer, answered=False)
+    return (16, 40) if overdue else (0, 12)
+
+
+def _plan_trp_decided(life: Life, rng: random.Random, officers: Officers, refuse: bool) -> Ages:
+    officer = _entered(life, rng, officers)
+    checklist = officers.checklist
     _trp_review(life, rng, officer, checklist, rng.randint(2, 7) if refuse else len(checklist))
     if rng.random() < 0.25:
         _information(life, rng, "trp", officer, answered=True)
@@ -625,7 +651,79 @@ def plan_life(rng: random.Random, status: str, officers: Officers) -> tuple[Life
     else:
         region = rng.choices(list(REGIONS), weights=list(REGIONS.values()))[0]
         life.then("approve", days=rng.randint(20, 90), officer=officer, region=region)
-    return life, (0, 400)
+    return (0, 400)
+
+
+def _plan_trp_granted(life: Life, rng: random.Random, officers: Officers, overdue: bool) -> Ages:
+    return _plan_trp_decided(life, rng, officers, refuse=False)
+
+
+def _plan_trp_refused(life: Life, rng: random.Random, officers: Officers, overdue: bool) -> Ages:
+    return _plan_trp_decided(life, rng, officers, refuse=True)
+
+
+def _withdrawn_before_review(life: Life, rng: random.Random, officers: Officers) -> Ages:
+    life.then("withdraw", days=rng.randint(1, 10))
+    return (0, 380)
+
+
+def _withdrawn_in_visa_review(life: Life, rng: random.Random, officers: Officers) -> Ages:
+    officer = _pick_officer(rng, officers.consular)
+    _review(life, rng, "visa", officer)
+    if rng.random() < 0.2:
+        _information(life, rng, "visa", officer, answered=True)
+    life.then("withdraw", days=rng.randint(1, 10))
+    return (0, 380)
+
+
+def _withdrawn_with_visa(life: Life, rng: random.Random, officers: Officers) -> Ages:
+    _granted_visa(life, rng, officers)
+    life.then("withdraw", days=rng.randint(5, 50))
+    return (0, 300)
+
+
+def _withdrawn_in_permit_review(life: Life, rng: random.Random, officers: Officers) -> Ages:
+    officer = _entered(life, rng, officers)
+    _trp_review(life, rng, officer, officers.checklist, rng.randint(0, 5))
+    life.then("withdraw", days=rng.randint(5, 40))
+    return (0, 250)
+
+
+# The steps after submission that bring a case to each status but "draft" and "withdrawn",
+# given whether an open case is to be overdue.
+PLANS: dict[str, Callable[[Life, random.Random, Officers, bool], Ages]] = {
+    "visa_submitted": _plan_visa_submitted,
+    "visa_in_review": _plan_visa_in_review,
+    "visa_info_requested": _plan_visa_info_requested,
+    "visa_granted": _plan_visa_granted,
+    "visa_refused": _plan_visa_refused,
+    "visa_expired": _plan_visa_expired,
+    "trp_submitted": _plan_trp_submitted,
+    "trp_in_review": _plan_trp_in_review,
+    "trp_info_requested": _plan_trp_info_requested,
+    "trp_granted": _plan_trp_granted,
+    "trp_refused": _plan_trp_refused,
+}
+# Where a withdrawn case was when the applicant withdrew it, and the steps that led there.
+WITHDRAWALS: dict[str, Callable[[Life, random.Random, Officers], Ages]] = {
+    "visa_submitted": _withdrawn_before_review,
+    "visa_in_review": _withdrawn_in_visa_review,
+    "visa_granted": _withdrawn_with_visa,
+    "trp_in_review": _withdrawn_in_permit_review,
+}
+
+
+def plan_life(rng: random.Random, status: str, officers: Officers) -> tuple[Life, Ages]:
+    """The steps that bring a case to ``status``, and how many days ago the last may be."""
+    life = Life(rng)
+    overdue = rng.random() < 0.2  # open cases: some past their deadline, or their answer's
+    if status == "draft":
+        return life, _plan_draft(life, rng)
+    _prepare(life, rng)
+    withdrawn_from = rng.choice(tuple(WITHDRAWALS))
+    if status == "withdrawn":
+        return life, WITHDRAWALS[withdrawn_from](life, rng, officers)
+    return life, PLANS[status](life, rng, officers, overdue)
 
 
 def anchor(life: Life, rng: random.Random, ages: tuple[int, int], now: datetime) -> list[Step]:
@@ -751,98 +849,156 @@ class Runner:
             (previous or self.done[0]).event_ids.append(pk)
 
     def _one(self, step: Step) -> Any:
+        if step.kind == "start":
+            with translation.override(self.profile.language):
+                self.case = actions.case_start(applicant=self.applicant, programme_id=PROGRAMME)
+            return self.case
+        assert self.case is not None
+        run = self.STEPS.get(step.kind)
+        if run is None:  # pragma: no cover
+            raise ValueError(f"unknown demo step {step.kind!r}")
+        return run(self, self.case, step)
+
+    @staticmethod
+    def _officer(step: Step) -> User:
+        officer: User | None = step.params.get("officer")
+        assert officer is not None
+        return officer
+
+    # The applicant's steps.
+
+    def _do_about(self, case: Case, step: Step) -> Any:
+        return actions.case_update_person(actor=self.applicant, case=case, data=self.profile.person)
+
+    def _do_passport(self, case: Case, step: Step) -> Any:
+        return actions.case_update_passport(
+            actor=self.applicant, case=case, data=self.profile.passport
+        )
+
+    def _do_declaration(self, case: Case, step: Step) -> Any:
+        return actions.case_sign_declaration(
+            actor=self.applicant,
+            case=case,
+            full_name=self.profile.signature,
+            statement=self.profile.statement,
+            language=case.language,
+        )
+
+    def _do_upload(self, case: Case, step: Step) -> Any:
         from haven.documents.actions import document_upload
 
-        applicant, profile, params = self.applicant, self.profile, step.params
-        officer: User | None = params.get("officer")
-        today = timezone.localdate()
-        if step.kind == "start":
-            with translation.override(profile.language):
-                self.case = actions.case_start(applicant=applicant, programme_id=PROGRAMME)
-            return self.case
-        case = self.case
-        assert case is not None
-        if step.kind == "about":
-            return actions.case_update_person(actor=applicant, case=case, data=profile.person)
-        if step.kind == "passport":
-            return actions.case_update_passport(actor=applicant, case=case, data=profile.passport)
-        if step.kind == "declaration":
-            return actions.case_sign_declaration(
-                actor=applicant,
-                case=case,
-                full_name=profile.signature,
-                statement=profile.statement,
-                language=case.language,
-            )
-        if step.kind == "upload":
-            if params.get("pdf"):
-                upload = demo_pdf(f"Passport {profile.full_name}")
-            elif params["document"] == "photo":
-                upload = demo_png(self.rng, "photo.png", (35, 45))
-            else:
-                upload = demo_png(self.rng, "passport.png", (88, 62))
-            return document_upload(
-                actor=applicant,
-                case=case,
-                kind=params["document"],
-                uploaded_file=upload,
-                allowed_kinds=required_documents(self.programme, "visa", today),
-            )
-        if step.kind == "submit":
-            return actions.case_submit(actor=applicant, case=case)
-        if step.kind == "withdraw":
-            return actions.case_withdraw(actor=applicant, case=case)
-        if step.kind == "answer":
-            answers = ANSWERS[profile.language]
-            return casework.case_answer_information(
-                applicant=applicant, case=case, answer=self.rng.choice(answers)
-            )
-        if step.kind == "expire":
-            visa = IssuedDocument.objects.get(case=case, kind=IssuedDocument.Kind.VISA)
-            return casework.case_expire_visa(case=case, today=visa.valid_until + timedelta(days=1))
-        if step.kind == "entry":
-            # Entered today as far as the actions know; back-dated below with the rest.
-            return casework.case_record_entry(
-                actor=officer, case=case, entered_on=today, source="officer"
-            )
-        assert officer is not None
-        if step.kind == "review":
-            return casework.case_start_review(officer=officer, case=case)
-        if step.kind == "assign":
-            return casework.case_assign(officer=officer, case=case, assignee=params["to"])
-        if step.kind == "unassign":
-            return casework.case_unassign(officer=officer, case=case)
-        if step.kind == "note":
-            return casework.case_note_add(officer=officer, case=case, text=params["text"])
-        if step.kind == "check":
-            return casework.case_check_document(
-                officer=officer, case=case, code=params["code"], checked=True
-            )
-        if step.kind == "request":
-            return casework.case_request_information(
-                officer=officer,
-                case=case,
-                version=self._version(),
-                message=params["text"],
-                due_on=today + timedelta(days=14),
-            )
-        if step.kind == "approve":
-            return casework.case_approve(
-                officer=officer,
-                case=case,
-                version=self._version(),
-                region=params.get("region", ""),
-            )
-        if step.kind == "refuse":
-            ground = params["ground"]
-            return casework.case_refuse(
-                officer=officer,
-                case=case,
-                version=self._version(),
-                grounds=[ground],
-                explanation=REFUSALS[params["stage"]][ground],
-            )
-        raise ValueError(f"unknown demo step {step.kind!r}")  # pragma: no cover
+        params = step.params
+        if params.get("pdf"):
+            upload = demo_pdf(f"Passport {self.profile.full_name}")
+        elif params["document"] == "photo":
+            upload = demo_png(self.rng, "photo.png", (35, 45))
+        else:
+            upload = demo_png(self.rng, "passport.png", (88, 62))
+        return document_upload(
+            actor=self.applicant,
+            case=case,
+            kind=params["document"],
+            uploaded_file=upload,
+            allowed_kinds=required_documents(self.programme, "visa", timezone.localdate()),
+        )
+
+    def _do_submit(self, case: Case, step: Step) -> Any:
+        return actions.case_submit(actor=self.applicant, case=case)
+
+    def _do_withdraw(self, case: Case, step: Step) -> Any:
+        return actions.case_withdraw(actor=self.applicant, case=case)
+
+    def _do_answer(self, case: Case, step: Step) -> Any:
+        answers = ANSWERS[self.profile.language]
+        return casework.case_answer_information(
+            applicant=self.applicant, case=case, answer=self.rng.choice(answers)
+        )
+
+    # What the daily check and the border do.
+
+    def _do_expire(self, case: Case, step: Step) -> Any:
+        visa = IssuedDocument.objects.get(case=case, kind=IssuedDocument.Kind.VISA)
+        return casework.case_expire_visa(case=case, today=visa.valid_until + timedelta(days=1))
+
+    def _do_entry(self, case: Case, step: Step) -> Any:
+        # Entered today as far as the actions know; back-dated below with the rest.
+        return casework.case_record_entry(
+            actor=step.params.get("officer"),
+            case=case,
+            entered_on=timezone.localdate(),
+            source="officer",
+        )
+
+    # The officers' steps.
+
+    def _do_review(self, case: Case, step: Step) -> Any:
+        return casework.case_start_review(officer=self._officer(step), case=case)
+
+    def _do_assign(self, case: Case, step: Step) -> Any:
+        return casework.case_assign(
+            officer=self._officer(step), case=case, assignee=step.params["to"]
+        )
+
+    def _do_unassign(self, case: Case, step: Step) -> Any:
+        return casework.case_unassign(officer=self._officer(step), case=case)
+
+    def _do_note(self, case: Case, step: Step) -> Any:
+        return casework.case_note_add(
+            officer=self._officer(step), case=case, text=step.params["text"]
+        )
+
+    def _do_check(self, case: Case, step: Step) -> Any:
+        return casework.case_check_document(
+            officer=self._officer(step), case=case, code=step.params["code"], checked=True
+        )
+
+    def _do_request(self, case: Case, step: Step) -> Any:
+        return casework.case_request_information(
+            officer=self._officer(step),
+            case=case,
+            version=self._version(),
+            message=step.params["text"],
+            due_on=timezone.localdate() + timedelta(days=14),
+        )
+
+    def _do_approve(self, case: Case, step: Step) -> Any:
+        return casework.case_approve(
+            officer=self._officer(step),
+            case=case,
+            version=self._version(),
+            region=step.params.get("region", ""),
+        )
+
+    def _do_refuse(self, case: Case, step: Step) -> Any:
+        ground = step.params["ground"]
+        return casework.case_refuse(
+            officer=self._officer(step),
+            case=case,
+            version=self._version(),
+            grounds=[ground],
+            explanation=REFUSALS[step.params["stage"]][ground],
+        )
+
+    # Every step but "start", by its kind.
+    STEPS: ClassVar[dict[str, Callable[[Runner, Case, Step], Any]]] = {
+        "about": _do_about,
+        "passport": _do_passport,
+        "declaration": _do_declaration,
+        "upload": _do_upload,
+        "submit": _do_submit,
+        "withdraw": _do_withdraw,
+        "answer": _do_answer,
+        "expire": _do_expire,
+        "entry": _do_entry,
+        "review": _do_review,
+        "assign": _do_assign,
+        "unassign": _do_unassign,
+        "note": _do_note,
+        "check": _do_check,
+        "request": _do_request,
+        "approve": _do_approve,
+        "refuse": _do_refuse,
+    }
 
 
 # Back-dating ----------------------------------------------------------------------------------
@@ -866,6 +1022,172 @@ def _set_each(rows: QuerySet[Any], field: str, key: str, values: dict[Any, Any])
         rows.filter(**{f"{key}__in": list(values)}).update(**{field: Choose(*choices)})
 
 
+class _Backdating:
+    """One case's dates as its steps were planned, gathered step by step, then written."""
+
+    def __init__(self, case: Case, programme: Programme) -> None:
+        self.case = case
+        self.programme = programme
+        self.at_of_event: dict[int, datetime] = {}
+        self.case_dates: dict[str, Any] = {}
+        self.documents: list[Document] = []
+        self.requests: dict[int, InformationRequest] = {}
+        self.notes: list[CaseNote] = []
+        self.checks: dict[str, datetime] = {}
+        self.decisions: list[Decision] = []
+        self.issued = {
+            document.decision_id: document for document in IssuedDocument.objects.filter(case=case)
+        }
+        self.visa: IssuedDocument | None = None
+        self.patches: dict[int, dict[str, str]] = {}  # timeline entries whose details name a date
+
+    def step(self, item: Done) -> None:
+        at = item.step.at
+        assert at is not None
+        if item.step.kind == "expire" and self.visa is not None:
+            at = self._visa_expired(self.visa, item)
+        for pk in item.event_ids:
+            self.at_of_event[pk] = at
+        self.case_dates["updated_at"] = at
+        backdate = self.STEPS.get(item.step.kind)
+        if backdate is not None:
+            backdate(self, item, at)
+
+    def _visa_expired(self, visa: IssuedDocument, item: Done) -> datetime:
+        # The daily check runs at night, the day after the visa's last valid day.
+        at = timezone.make_aware(
+            datetime.combine(visa.valid_until + timedelta(days=1), clock_time(3, 0))
+        )
+        visa.expired_unused_on = at.date()
+        self._patch(item, valid_until=visa.valid_until)
+        return at
+
+    def _patch(self, item: Done, **dates: date) -> None:
+        """The dates the step's timeline entries name in their details."""
+        self.patches.update(
+            {
+                key: {name: value.isoformat() for name, value in dates.items()}
+                for key in item.event_ids
+            }
+        )
+
+    def _started(self, item: Done, at: datetime) -> None:
+        self.case_dates["created_at"] = at
+
+    def _declared(self, item: Done, at: datetime) -> None:
+        Declaration.objects.filter(case=self.case).update(signed_at=at)
+
+    def _uploaded(self, item: Done, at: datetime) -> None:
+        item.result.received_at = at
+        self.documents.append(item.result)
+
+    def _submitted(self, item: Done, at: datetime) -> None:
+        self.case_dates["submitted_at"] = at
+        self.case_dates["stage_started_on"] = at.date()
+        self.case_dates["deadline"] = _deadline(self.programme, "visa", at.date())
+
+    def _requested(self, item: Done, at: datetime) -> None:
+        request = item.result
+        request.requested_at = at
+        request.due_on = at.date() + (request.due_on - item.step.params["load_day"])
+        self.requests[request.pk] = request
+        self._patch(item, due_on=request.due_on)
+
+    def _answered(self, item: Done, at: datetime) -> None:
+        request = self.requests.get(item.result.pk, item.result)
+        request.answered_at = at
+        self.requests[request.pk] = request
+
+    def _noted(self, item: Done, at: datetime) -> None:
+        item.result.created_at = at
+        self.notes.append(item.result)
+
+    def _checked(self, item: Done, at: datetime) -> None:
+        self.checks[item.step.params["code"]] = at
+
+    def _decided(self, item: Done, at: datetime) -> None:
+        decision = item.result
+        decision.decided_at = at
+        self.decisions.append(decision)
+        document = self.issued.get(decision.pk)
+        if document is not None:
+            self._issued(document, at.date(), item.step.params.get("starts_after", 0))
+
+    def _issued(self, document: IssuedDocument, issued_on: date, starts_after: int) -> None:
+        document.issued_on = issued_on
+        document.valid_from = issued_on + timedelta(days=starts_after)
+        validity = self.programme.value(f"{document.kind}_validity", document.issued_on)
+        assert validity is not None, "the programme issued it, so it says how long"
+        document.valid_until = validity_end(document.valid_from, validity.value)
+        if document.kind == IssuedDocument.Kind.VISA:
+            document.mrz_line2 = _with_expiry(document.mrz_line2, document.valid_until)
+            self.visa = document
+
+    def _entered(self, item: Done, at: datetime) -> None:
+        entered = at.date()
+        self.case_dates["stage_started_on"] = entered
+        self.case_dates["deadline"] = _deadline(self.programme, "trp", entered)
+        self._patch(item, entered_on=entered)
+        if self.visa is not None:
+            self.visa.used_on = entered
+
+    # What each kind of step dates besides its timeline entries and the case's last change.
+    STEPS: ClassVar[dict[str, Callable[[_Backdating, Done, datetime], None]]] = {
+        "start": _started,
+        "declaration": _declared,
+        "upload": _uploaded,
+        "submit": _submitted,
+        "request": _requested,
+        "answer": _answered,
+        "note": _noted,
+        "check": _checked,
+        "approve": _decided,
+        "refuse": _decided,
+        "entry": _entered,
+    }
+
+    def write(self) -> None:
+        """A few small UPDATEs: quicker than bulk_update for the few rows of one case."""
+        Case.objects.filter(pk=self.case.pk).update(**self.case_dates)
+        _set_each(CaseEvent.objects.all(), "occurred_at", "pk", self.at_of_event)
+        for event in CaseEvent.objects.filter(pk__in=list(self.patches)):
+            event.details = {**event.details, **self.patches[event.pk]}
+            event.save(update_fields=["details"])
+        received = {d.pk: d.received_at for d in self.documents}
+        _set_each(Document.objects.all(), "received_at", "pk", received)
+        for request in self.requests.values():
+            request.save(update_fields=["requested_at", "due_on", "answered_at"])
+        noted = {n.pk: n.created_at for n in self.notes}
+        _set_each(CaseNote.objects.all(), "created_at", "pk", noted)
+        _set_each(DocumentCheck.objects.filter(case=self.case), "checked_at", "code", self.checks)
+        decided = {d.pk: d.decided_at for d in self.decisions}
+        _set_each(Decision.objects.all(), "decided_at", "pk", decided)
+        for document in self.issued.values():
+            self._write_issued(document)
+
+    def _write_issued(self, document: IssuedDocument) -> None:
+        document.save(
+            update_fields=[
+                "issued_on",
+                "valid_from",
+                "valid_until",
+                "used_on",
+                "expired_unused_on",
+                "mrz_line2",
+            ]
+        )
+        window = self.programme.optional_value(
+            f"{document.kind}_notification_window", document.issued_on
+        )
+        for notification in PermitNotification.objects.filter(document=document):
+            notification.window_opens = add_duration(
+                document.valid_from, {"years": notification.year}
+            )
+            if window is not None:
+                notification.window_closes = add_duration(notification.window_opens, window.value)
+            notification.save(update_fields=["window_opens", "window_closes"])
+
+
 def backdate_case_history(case: Case, done: list[Done], programme: Programme) -> None:
     """Move one demo case's own dates to the moments its steps were planned for.
 
@@ -885,115 +1207,10 @@ def backdate_case_history(case: Case, done: list[Done], programme: Programme) ->
     references and document numbers, which carry the year of loading, nor
     the rules' evaluation stored at submission, dated the day of loading.
     """
-    at_of_event: dict[int, datetime] = {}
-    case_dates: dict[str, Any] = {}
-    documents: list[Document] = []
-    requests: dict[int, InformationRequest] = {}
-    notes: list[CaseNote] = []
-    checks: dict[str, datetime] = {}
-    decisions: list[Decision] = []
-    issued = {
-        document.decision_id: document for document in IssuedDocument.objects.filter(case=case)
-    }
-    visa: IssuedDocument | None = None
-    patches: dict[int, dict[str, str]] = {}  # timeline entries whose details name a date
+    backdating = _Backdating(case, programme)
     for item in done:
-        at = item.step.at
-        assert at is not None
-        kind = item.step.kind
-        if kind == "expire" and visa is not None:
-            # The daily check runs at night, the day after the visa's last valid day.
-            at = timezone.make_aware(
-                datetime.combine(visa.valid_until + timedelta(days=1), clock_time(3, 0))
-            )
-            visa.expired_unused_on = at.date()
-            patches.update(
-                {key: {"valid_until": visa.valid_until.isoformat()} for key in item.event_ids}
-            )
-        for pk in item.event_ids:
-            at_of_event[pk] = at
-        case_dates["updated_at"] = at
-        if kind == "start":
-            case_dates["created_at"] = at
-        elif kind == "declaration":
-            Declaration.objects.filter(case=case).update(signed_at=at)
-        elif kind == "upload":
-            item.result.received_at = at
-            documents.append(item.result)
-        elif kind == "submit":
-            case_dates["submitted_at"] = at
-            case_dates["stage_started_on"] = at.date()
-            case_dates["deadline"] = _deadline(programme, "visa", at.date())
-        elif kind == "request":
-            request = item.result
-            request.requested_at = at
-            request.due_on = at.date() + (request.due_on - item.step.params["load_day"])
-            requests[request.pk] = request
-            patches.update({key: {"due_on": request.due_on.isoformat()} for key in item.event_ids})
-        elif kind == "answer":
-            request = requests.get(item.result.pk, item.result)
-            request.answered_at = at
-            requests[request.pk] = request
-        elif kind == "note":
-            item.result.created_at = at
-            notes.append(item.result)
-        elif kind == "check":
-            checks[item.step.params["code"]] = at
-        elif kind in ("approve", "refuse"):
-            decision = item.result
-            decision.decided_at = at
-            decisions.append(decision)
-            document = issued.get(decision.pk)
-            if document is not None:
-                document.issued_on = at.date()
-                starts_after = item.step.params.get("starts_after", 0)
-                document.valid_from = at.date() + timedelta(days=starts_after)
-                validity = programme.value(f"{document.kind}_validity", document.issued_on)
-                assert validity is not None, "the programme issued it, so it says how long"
-                document.valid_until = validity_end(document.valid_from, validity.value)
-                if document.kind == IssuedDocument.Kind.VISA:
-                    document.mrz_line2 = _with_expiry(document.mrz_line2, document.valid_until)
-                    visa = document
-        elif kind == "entry":
-            entered = at.date()
-            case_dates["stage_started_on"] = entered
-            case_dates["deadline"] = _deadline(programme, "trp", entered)
-            patches.update({key: {"entered_on": entered.isoformat()} for key in item.event_ids})
-            if visa is not None:
-                visa.used_on = entered
-    # A few small UPDATEs: quicker than bulk_update for the few rows of one case.
-    Case.objects.filter(pk=case.pk).update(**case_dates)
-    _set_each(CaseEvent.objects.all(), "occurred_at", "pk", at_of_event)
-    for event in CaseEvent.objects.filter(pk__in=list(patches)):
-        event.details = {**event.details, **patches[event.pk]}
-        event.save(update_fields=["details"])
-    _set_each(Document.objects.all(), "received_at", "pk", {d.pk: d.received_at for d in documents})
-    for request in requests.values():
-        request.save(update_fields=["requested_at", "due_on", "answered_at"])
-    _set_each(CaseNote.objects.all(), "created_at", "pk", {n.pk: n.created_at for n in notes})
-    _set_each(DocumentCheck.objects.filter(case=case), "checked_at", "code", checks)
-    _set_each(Decision.objects.all(), "decided_at", "pk", {d.pk: d.decided_at for d in decisions})
-    for document in issued.values():
-        document.save(
-            update_fields=[
-                "issued_on",
-                "valid_from",
-                "valid_until",
-                "used_on",
-                "expired_unused_on",
-                "mrz_line2",
-            ]
-        )
-        window = programme.optional_value(
-            f"{document.kind}_notification_window", document.issued_on
-        )
-        for notification in PermitNotification.objects.filter(document=document):
-            notification.window_opens = add_duration(
-                document.valid_from, {"years": notification.year}
-            )
-            if window is not None:
-                notification.window_closes = add_duration(notification.window_opens, window.value)
-            notification.save(update_fields=["window_opens", "window_closes"])
+        backdating.step(item)
+    backdating.write()
 
 
 # Loading --------------------------------------------------------------------------------------

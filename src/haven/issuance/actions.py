@@ -76,7 +76,7 @@ def initials(person: Person) -> str:
 def _holder_nationality(person: Person, programme: Programme, on_date: date) -> str:
     """The listed citizenship the visa names (the first one the programme lists)."""
     listed = programme.optional_value("designated_states", on_date)
-    codes = list(person.citizenships)
+    codes: list[str] = list(person.citizenships)
     if listed is not None:
         codes.sort(key=lambda code: code not in listed.value)
     return codes[0]

@@ -14,7 +14,8 @@ def _regions(state: str) -> tuple[tuple[str, str], ...]:
         sorted(
             (
                 (region.code, region.name)
-                for region in pycountry.subdivisions.get(country_code=state)
+                for region in pycountry.subdivisions
+                if region.country_code == state.upper()
             ),
             key=lambda pair: pair[1],
         )

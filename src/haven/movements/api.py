@@ -48,7 +48,7 @@ class IntegrationTokenAuth(HttpBearer):
     """``Authorization: Bearer <token>`` of an active integration client."""
 
     def __call__(self, request: HttpRequest) -> IntegrationClient:
-        client = super().__call__(request)
+        client: IntegrationClient | None = super().__call__(request)
         if client is None:
             raise TokenRejected(
                 message=_("Send an active client's token as 'Authorization: Bearer <token>'.")

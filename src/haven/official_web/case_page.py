@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from haven.accounts.models import User
-from haven.applicant_web.forms import MRZ_FIELD_NAMES
 from haven.cases.authorities import authority_get, can_work_stage, officer_authorities
 from haven.cases.casework import checklist_codes
 from haven.cases.models import (
@@ -36,6 +35,7 @@ from haven.cases.states import AWAITING_DECISION, state_or_withdrawn
 from haven.cases.transitions import DRAFT, Action, StageState
 from haven.people.models import Passport, Person
 from haven.people.mrz import MrzErrorCode, MrzResult, check_mrz, cross_check, is_mrz_like
+from haven.people.mrz_labels import MRZ_FIELD_NAMES
 from haven.rules.programme import Programme
 from haven.rules.references import LegalReference
 from haven.rules.selectors import programme_get

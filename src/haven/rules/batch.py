@@ -47,11 +47,8 @@ class BatchEvaluator:
         residence: npt.NDArray[np.integer],
     ) -> npt.NDArray[np.int8]:
         """Outcome indices (into ``OUTCOMES``) for arrays of integer codes (-1: none)."""
-        return self.outcome_table[
-            self.nationality_class[first],
-            self.nationality_class[second],
-            self.residence_class[residence],
-        ]
+        outcomes: npt.NDArray[np.int8] = self.outcome_table[self._classes(first, second, residence)]
+        return outcomes
 
     def reasons_of(
         self,
@@ -61,14 +58,19 @@ class BatchEvaluator:
     ) -> npt.NDArray[np.intp]:
         """Indices into ``reason_table`` for the same arrays."""
         shape = self.outcome_table.shape
-        return np.ravel_multi_index(
-            (
-                self.nationality_class[first],
-                self.nationality_class[second],
-                self.residence_class[residence],
-            ),
-            shape,
-        )
+        return np.ravel_multi_index(self._classes(first, second, residence), shape)
+
+    def _classes(
+        self,
+        first: npt.NDArray[np.integer],
+        second: npt.NDArray[np.integer],
+        residence: npt.NDArray[np.integer],
+    ) -> tuple[npt.NDArray[np.int16], npt.NDArray[np.int16], npt.NDArray[np.int16]]:
+        """The classes of each array's codes: the indices into ``outcome_table``."""
+        first_class: npt.NDArray[np.int16] = self.nationality_class[first]
+        second_class: npt.NDArray[np.int16] = self.nationality_class[second]
+        residence_class: npt.NDArray[np.int16] = self.residence_class[residence]
+        return first_class, second_class, residence_class
 
 
 def _signature(result: Evaluation) -> tuple[str, tuple[str, ...]]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -108,8 +108,38 @@ def _list_text(items: Sequence[str]) -> str:
     return "; ".join(items) if items else _("None")
 
 
-def _country_list(codes: Iterable[str], language: str) -> ShownValue:
-    countries = countries_by_name(codes, language)
+def _show_boolean(programme: Programme, value: Any, language: str) -> ShownValue:
+    return ShownValue(_("Yes") if value else _("No"))
+
+
+def _show_date(programme: Programme, value: Any, language: str) -> ShownValue:
+    return ShownValue(str(formats.date_format(value, "DATE_FORMAT")))
+
+
+def _show_integer(programme: Programme, value: Any, language: str) -> ShownValue:
+    return ShownValue(number(value, language))
+
+
+def _show_money(programme: Programme, value: Any, language: str) -> ShownValue:
+    amount, currency = value["amount"], value["currency"]
+    name = get_currency_name(currency, count=amount, locale=language)
+    return ShownValue(f"{number(amount, language)} {name}")
+
+
+def _show_duration(programme: Programme, value: Any, language: str) -> ShownValue:
+    return ShownValue(_duration(value, language))
+
+
+def _show_duration_range(programme: Programme, value: Any, language: str) -> ShownValue:
+    text = _("%(low)s to %(high)s days") % {
+        "low": number(value["min_days"], language),
+        "high": number(value["max_days"], language),
+    }
+    return ShownValue(text)
+
+
+def _show_country_list(programme: Programme, value: Any, language: str) -> ShownValue:
+    countries = countries_by_name(value, language)
     if not countries:
         text = _("None")
     elif len(countries) <= NAMED_IN_FULL:
@@ -121,43 +151,44 @@ def _country_list(codes: Iterable[str], language: str) -> ShownValue:
     return ShownValue(text, countries=countries, is_country_list=True)
 
 
+def _show_code_list(programme: Programme, value: Any, language: str) -> ShownValue:
+    stages = {stage.id: programme.localised(stage.title, language) for stage in programme.stages}
+    items = tuple(stages.get(code) or code_label(code) for code in value)
+    return ShownValue(_list_text(items), items=items)
+
+
+def _show_text(programme: Programme, value: Any, language: str) -> ShownValue:
+    return ShownValue(programme.localised(value, language))
+
+
+def _show_grounds(programme: Programme, value: Any, language: str) -> ShownValue:
+    items = tuple(
+        f"{programme.localised(ground['title'], language)} ({ground['article']})"
+        for ground in value
+    )
+    return ShownValue(_list_text(items), items=items)
+
+
+_SHOW: dict[ParameterType, Callable[[Programme, Any, str], ShownValue]] = {
+    ParameterType.BOOLEAN: _show_boolean,
+    ParameterType.DATE: _show_date,
+    ParameterType.INTEGER: _show_integer,
+    ParameterType.MONEY: _show_money,
+    ParameterType.DURATION: _show_duration,
+    ParameterType.DURATION_RANGE: _show_duration_range,
+    ParameterType.COUNTRY_LIST: _show_country_list,
+    ParameterType.CODE_LIST: _show_code_list,
+    ParameterType.TEXT: _show_text,
+    ParameterType.GROUNDS: _show_grounds,
+}
+
+
 def show_value(programme: Programme, kind: ParameterType, value: Any, language: str) -> ShownValue:
     """The value in the reader's language."""
-    if kind == ParameterType.BOOLEAN:
-        return ShownValue(_("Yes") if value else _("No"))
-    if kind == ParameterType.DATE:
-        return ShownValue(str(formats.date_format(value, "DATE_FORMAT")))
-    if kind == ParameterType.INTEGER:
-        return ShownValue(number(value, language))
-    if kind == ParameterType.MONEY:
-        amount, currency = value["amount"], value["currency"]
-        name = get_currency_name(currency, count=amount, locale=language)
-        return ShownValue(f"{number(amount, language)} {name}")
-    if kind == ParameterType.DURATION:
-        return ShownValue(_duration(value, language))
-    if kind == ParameterType.DURATION_RANGE:
-        text = _("%(low)s to %(high)s days") % {
-            "low": number(value["min_days"], language),
-            "high": number(value["max_days"], language),
-        }
-        return ShownValue(text)
-    if kind == ParameterType.COUNTRY_LIST:
-        return _country_list(value, language)
-    if kind == ParameterType.CODE_LIST:
-        stages = {
-            stage.id: programme.localised(stage.title, language) for stage in programme.stages
-        }
-        items = tuple(stages.get(code) or code_label(code) for code in value)
-        return ShownValue(_list_text(items), items=items)
-    if kind == ParameterType.TEXT:
-        return ShownValue(programme.localised(value, language))
-    if kind == ParameterType.GROUNDS:
-        items = tuple(
-            f"{programme.localised(ground['title'], language)} ({ground['article']})"
-            for ground in value
-        )
-        return ShownValue(_list_text(items), items=items)
-    return ShownValue(str(value))  # pragma: no cover - every type is handled above
+    show = _SHOW.get(kind)
+    if show is None:  # pragma: no cover - every type has its way of being shown
+        return ShownValue(str(value))
+    return show(programme, value, language)
 
 
 @dataclass(frozen=True)

@@ -90,10 +90,11 @@ def _render_param(name: str, value: Any, language: str) -> str:
     if name == "country":
         return country_name(value, language)
     if name.endswith("date") and isinstance(value, str):
+        text: str = value
         try:
-            value = date.fromisoformat(value)  # as stored with an application
+            value = date.fromisoformat(text)  # as stored with an application
         except ValueError:
-            return value
+            return text
     if isinstance(value, date):
         return str(formats.date_format(value, "DATE_FORMAT"))
     if isinstance(value, dict):

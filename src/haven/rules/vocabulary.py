@@ -119,6 +119,14 @@ AUTHORITY_LABELS: dict[str, Promise] = {
     "police": _("The police"),
     "commission": _("A commission"),
 }
+# The same authorities as a sentence names them ("Your application goes to ...").
+AUTHORITY_NAMES: dict[str, Promise] = {
+    "consulate": _("the Russian embassy or consulate"),
+    "migration": _("the migration authority of the Ministry of Internal Affairs (MVD)"),
+    "commission": _("the commission"),
+    "operator": _("the operator chosen by the Ministry of Internal Affairs"),
+    "police": _("the police"),
+}
 
 # Codes on documents of people without a citizenship (ICAO 9303), as choices.
 NATIONALITY_WITHOUT_STATE_LABELS: dict[str, Promise] = {
@@ -143,3 +151,8 @@ def code_label(code: str) -> str:
 def authority_label(code: str) -> str:
     label = AUTHORITY_LABELS.get(code)
     return str(label) if label is not None else code
+
+
+def authority_name(code: str) -> str:
+    """The authority as named within a sentence."""
+    return str(AUTHORITY_NAMES.get(code, code))

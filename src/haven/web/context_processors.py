@@ -4,8 +4,8 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from haven.accounts.navigation import areas_for
 from haven.accounts.roles import is_staff_member, roles_of
-from haven.web.navigation import areas_for
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
