@@ -20,6 +20,7 @@ from haven.rules.loader import (
 )
 from haven.rules.parameters import ParameterType
 from haven.rules.programme import LANGUAGES, ProgrammeStatus
+from haven.rules.stages import stage_requirements
 
 SHIPPED = ("people-in-spirit", "persons-of-interest", "shared-values")
 
@@ -648,3 +649,145 @@ def test_a_wrong_value_names_where_it_comes_from(
     assert caught.value.path == Path("amendment of a parameter")
     assert caught.value.key == key
     assert words in str(caught.value)
+
+
+# --- The parameters a programme's stages need.
+
+MINIMAL_PROGRAMME = {
+    "id": "test-programme",
+    "status": "draft",
+    "eligibility": "open-to-foreigners",
+    "title": dict.fromkeys(LANGUAGES, "A test programme"),
+    "summary": dict.fromkeys(LANGUAGES, "Made up for a test."),
+    "legal_basis": {"act": "Test Act"},
+    "stages": [
+        {
+            "id": "check",
+            "kind": "external_check",
+            "authority": "police",
+            "title": dict.fromkeys(LANGUAGES, "Check"),
+        },
+        {
+            "id": "entry",
+            "kind": "decision",
+            "authority": "consulate",
+            "issues": "visa",
+            "title": dict.fromkeys(LANGUAGES, "Visa"),
+        },
+    ],
+}
+
+
+def dated(kind: str, value: Any) -> dict[str, Any]:
+    return {
+        "type": kind,
+        "description": "A test parameter.",
+        "values": [{"from": "2026-01-01", "value": value, "reference": {"act": "Test Act"}}],
+    }
+
+
+RULE_SET_PARAMETERS = {
+    "applications_open": dated("boolean", False),
+    "excluded_citizenships": dated("country_list", ["RU"]),
+    "commission_review_required": dated("boolean", False),
+}
+VISA_STAGE_PARAMETERS = {
+    "entry_decision_deadline": dated("duration", {"days": 20}),
+    "entry_refusal_grounds": dated(
+        "grounds",
+        [{"code": "security", "article": "art. 1", "title": dict.fromkeys(LANGUAGES, "Security")}],
+    ),
+    "visa_validity": dated("duration", {"months": 3}),
+    "visa_entries": dated("integer", 1),
+}
+
+
+def write_programme(tmp_path: Path, parameters: dict[str, Any]) -> Path:
+    """A programme folder of its own: a police check, then a visa decision."""
+    directory = tmp_path / "test-programme"
+    directory.mkdir()
+    for filename, data in [("programme.yaml", MINIMAL_PROGRAMME), ("parameters.yaml", parameters)]:
+        text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+        (directory / filename).write_text(text, encoding="utf-8")
+    return directory
+
+
+def test_a_programme_with_what_its_stages_need_loads(tmp_path: Path) -> None:
+    programme = load_programme(
+        write_programme(tmp_path, RULE_SET_PARAMETERS | VISA_STAGE_PARAMETERS)
+    )
+    assert [stage.id for stage in programme.stages] == ["check", "entry"]
+
+
+def test_a_programme_without_what_its_stages_need(tmp_path: Path) -> None:
+    directory = write_programme(tmp_path, RULE_SET_PARAMETERS)
+    assert_fails(
+        directory,
+        "parameters.yaml",
+        "entry_decision_deadline",
+        "is missing: required by stage 'entry' (decision, issues visa) "
+        "(also missing: entry_refusal_grounds, visa_validity, visa_entries)",
+    )
+
+
+@pytest.mark.parametrize("parameter", sorted(VISA_STAGE_PARAMETERS))
+def test_each_parameter_a_visa_stage_needs(tmp_path: Path, parameter: str) -> None:
+    parameters = RULE_SET_PARAMETERS | VISA_STAGE_PARAMETERS
+    del parameters[parameter]
+    directory = write_programme(tmp_path, parameters)
+    assert_fails(
+        directory,
+        "parameters.yaml",
+        parameter,
+        "is missing: required by stage 'entry' (decision, issues visa)",
+    )
+
+
+def test_a_stage_parameter_of_the_wrong_type(tmp_path: Path) -> None:
+    parameters = RULE_SET_PARAMETERS | VISA_STAGE_PARAMETERS
+    parameters["visa_entries"] = dated("duration", {"days": 1})
+    directory = write_programme(tmp_path, parameters)
+    assert_fails(
+        directory,
+        "parameters.yaml",
+        "visa_entries.type",
+        "must be integer, not duration: required by stage 'entry' (decision, issues visa)",
+    )
+
+
+@pytest.mark.parametrize(
+    ("programme_id", "parameter", "stage"),
+    [
+        ("shared-values", "visa_decision_deadline", "stage 'visa' (decision, issues visa)"),
+        ("shared-values", "visa_refusal_grounds", "stage 'visa' (decision, issues visa)"),
+        ("shared-values", "visa_validity", "stage 'visa' (decision, issues visa)"),
+        ("shared-values", "visa_entries", "stage 'visa' (decision, issues visa)"),
+        (
+            "shared-values",
+            "visa_documents",
+            "stage 'visa' (decision, issues visa), which opens the programme",
+        ),
+        ("shared-values", "trp_documents", "stage 'trp' (decision, issues trp)"),
+        ("shared-values", "trp_notification_window", "stage 'trp' (decision, issues trp)"),
+        (
+            "people-in-spirit",
+            "residence_permit_validity",
+            "stage 'residence_permit' (decision, issues residence_permit)",
+        ),
+        ("persons-of-interest", "permit_refusal_grounds", "stage 'permit' (decision)"),
+    ],
+)
+def test_a_shipped_programme_missing_what_a_stage_needs(
+    tmp_path: Path, programme_id: str, parameter: str, stage: str
+) -> None:
+    directory = copy_programme(tmp_path, programme_id)
+    edit_yaml(directory / "parameters.yaml", lambda data: data.pop(parameter))
+    assert_fails(directory, "parameters.yaml", parameter, f"is missing: required by {stage}")
+
+
+@pytest.mark.parametrize("programme_id", SHIPPED)
+def test_every_shipped_stage_has_what_it_needs(programme_id: str) -> None:
+    programme = load_programmes()[programme_id]
+    for name, requirement in stage_requirements(programme.stages).items():
+        assert programme.parameter(name).type == requirement.type
+        assert programme.parameter(name).values

@@ -29,7 +29,7 @@ from haven.rules.schema import (
     DatedValue,
     shown,
 )
-from haven.rules.stages import Stage
+from haven.rules.stages import Stage, stage_requirements
 
 __all__ = [
     "PROGRAMMES_DIR",
@@ -171,13 +171,27 @@ def _check_stage_lists(
                 )
 
 
-def _check_required(path: Path, parameters: dict[str, Parameter], eligibility: str) -> None:
-    """The parameters the rule set reads are there."""
+def _check_required(
+    path: Path, parameters: dict[str, Parameter], eligibility: str, stages: Sequence[Stage]
+) -> None:
+    """The parameters the rule set and the stages read are there, with the right types."""
     missing = [name for name in REQUIRED_PARAMETERS[eligibility] if name not in parameters]
     if missing:
         raise RulesDataError(
             path, ", ".join(missing), f"is missing: required by {eligibility}, the rule set"
         )
+    needed = stage_requirements(stages)
+    missing = [name for name in needed if name not in parameters]
+    if missing:
+        also = f" (also missing: {', '.join(missing[1:])})" if missing[1:] else ""
+        raise RulesDataError(path, missing[0], f"is missing: {needed[missing[0]].reason()}{also}")
+    for name, requirement in needed.items():
+        if parameters[name].type != requirement.type:
+            raise RulesDataError(
+                path,
+                f"{name}.type",
+                f"must be {requirement.type}, not {parameters[name].type}: {requirement.reason()}",
+            )
 
 
 def load_programme(directory: Path) -> Programme:
@@ -189,7 +203,7 @@ def load_programme(directory: Path) -> Programme:
     parameters_path = directory / "parameters.yaml"
     parameters = _load_parameters(parameters_path)
     _check_stage_lists(parameters_path, parameters, stages)
-    _check_required(parameters_path, parameters, spec.eligibility)
+    _check_required(parameters_path, parameters, spec.eligibility, stages)
     return Programme(
         id=spec.id,
         status=spec.status,

@@ -3,35 +3,41 @@
 A programme is a row of stages (``stages`` in its ``programme.yaml``). Each
 stage has a *kind*, which says how a case passes through it, and may *issue* a
 document when it is granted. Kind and document decide which parameters the
-programme's ``parameters.yaml`` must define; their names are built from the
-stage's id or the document's kind, here and nowhere else.
+programme's ``parameters.yaml`` must define, and of which type; their names are
+built from the stage's id or the document's kind, here and nowhere else. The
+loader refuses a programme that lacks one (``stage_requirements``), so a
+missing parameter fails when Haven starts, not when an officer approves a case.
 
 Stage kinds (``StageKind``):
 
-- ``decision``: an official grants, refuses or asks for information. Needs
-  ``<id>_decision_deadline`` (a duration from the day the stage begins) and
-  ``<id>_refusal_grounds`` (the grounds an officer picks from to refuse). A
-  decision stage that opens the programme, where the applicant applies, also
-  needs ``<id>_documents``: what the applicant uploads (it may be empty).
-- ``event``, ``commission``, ``external_check``: Haven runs no casework for
-  them yet, so they need nothing; the work that builds them adds theirs here.
+- ``decision``: an authority grants, refuses or asks for information. Needs
+  ``<id>_decision_deadline`` (a duration, counted from the day the stage
+  begins) and ``<id>_refusal_grounds`` (grounds, which an officer picks from to
+  refuse). A decision stage that opens the programme, where the applicant
+  applies, also needs ``<id>_documents`` (a code list, possibly empty): what
+  the applicant uploads.
+- ``event`` (waiting for an event), ``commission`` (a commission reviews the
+  case) and ``external_check`` (a body outside Haven checks the applicant):
+  Haven runs no casework for them yet, so they need nothing; the work that
+  builds them adds what they need here.
 
-Issued documents (``IssuedKind``):
+Issued documents (``IssuedKind``), needed on top of what the stage's kind needs:
 
-- nothing (``""``, the default): needs nothing.
+- nothing (``""``, the default): nothing.
 - ``visa``: used to enter the country. Its grant waits for the entry, which
   opens the next stage, or for the visa to expire unused. Needs
-  ``visa_validity`` and ``visa_entries``.
+  ``visa_validity`` (a duration) and ``visa_entries`` (an integer).
 - ``trp`` and ``residence_permit``: permits. The officer ticks off a checklist
   of documents and names the region the permit is for, and the holder
   notifies the migration authority after each anniversary. Needs
-  ``<kind>_validity``, ``<kind>_notification_window`` and the stage's
-  ``<id>_documents`` (the checklist).
+  ``<kind>_validity`` and ``<kind>_notification_window`` (durations) and the
+  stage's checklist, ``<id>_documents`` (a code list).
 """
 
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from haven.rules.parameters import ParameterType
@@ -141,3 +147,29 @@ class Stage:
         """The stage in a few words, for messages: ``stage 'visa' (decision, issues visa)``."""
         issued = f", issues {self.issues}" if self.issues else ""
         return f"stage {self.id!r} ({self.kind}{issued})"
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """A parameter a programme must define because of one of its stages."""
+
+    parameter: str
+    type: ParameterType
+    stage: Stage
+    opening: bool = False  # needed because the stage opens the programme
+
+    def reason(self) -> str:
+        """Why, for messages: ``required by stage 'visa' (decision, issues visa)``."""
+        opening = ", which opens the programme (what the applicant uploads)" if self.opening else ""
+        return f"required by {self.stage.describe()}{opening}"
+
+
+def stage_requirements(stages: Sequence[Stage]) -> dict[str, Requirement]:
+    """Every parameter a programme with these stages needs, for the first stage needing it."""
+    needed: dict[str, Requirement] = {}
+    for index, stage in enumerate(stages):
+        for name, kind in stage.parameter_types.items():
+            needed.setdefault(name, Requirement(name, kind, stage))
+        for name in stage.opening_parameters if index == 0 else ():
+            needed.setdefault(name, Requirement(name, ParameterType.CODE_LIST, stage, opening=True))
+    return needed
