@@ -1,9 +1,11 @@
-"""Shared fixtures: accounts made through Haven's own actions, and signed-in clients."""
+"""Shared fixtures: a media directory for each test, accounts, signed-in clients."""
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -14,6 +16,19 @@ from haven.accounts.roles import STAFF_ROLES, Role
 
 PASSWORD = "violet harbour kettle drum"
 _numbers = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings: Any, tmp_path: Path) -> Path:
+    """Every test keeps the files it uploads or generates in a directory of its own.
+
+    Not in var/media, which the demo uses; tests that look at the stored files take
+    this fixture for the directory.
+    """
+    root = tmp_path / "media"
+    root.mkdir()
+    settings.MEDIA_ROOT = str(root)
+    return root
 
 
 @pytest.fixture
