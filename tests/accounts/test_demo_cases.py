@@ -6,7 +6,6 @@ import io
 import unicodedata
 from collections import Counter
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from allauth.mfa.models import Authenticator
@@ -32,9 +31,8 @@ pytestmark = pytest.mark.django_db(transaction=False)
 
 
 @pytest.fixture
-def demo(settings, tmp_path: Path) -> None:
+def demo(settings) -> None:
     settings.DEMO = True
-    settings.MEDIA_ROOT = str(tmp_path / "media")
 
 
 def load(count: int) -> str:

@@ -5,15 +5,17 @@ from __future__ import annotations
 import re
 
 import pytest
+from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
 from django.contrib.auth.models import Group
 from django.contrib.sessions.models import Session
 from django.core import mail
 from django.test import Client
 
 from haven.accounts.models import User
+from haven.accounts.receivers import SESSION_SEEN_AT, SESSION_STARTED_AT
 from haven.accounts.roles import ROLE_PERMISSIONS, Role
 from haven.audit.models import AuditEvent, EventType
-from tests.conftest import PASSWORD, sign_in
+from tests.conftest import PASSWORD, sign_in, sign_in_through_forms
 
 pytestmark = pytest.mark.django_db
 
@@ -41,8 +43,8 @@ def test_each_role_is_a_group_with_exactly_its_permissions() -> None:
 
 
 @pytest.mark.parametrize("role", list(Role))
-def test_each_role_lands_on_its_own_page(role: Role, signed_in) -> None:
-    client, _user = signed_in(role)
+def test_each_role_lands_on_its_own_page(role: Role, signed_in_through_forms) -> None:
+    client, _user = signed_in_through_forms(role)
     response = client.get("/home/")
     assert response.status_code == 302
     assert response["Location"] == LANDING[role]
@@ -73,7 +75,7 @@ def test_sign_up_makes_an_applicant_who_must_verify_the_email() -> None:
         r"https?://testserver(/accounts/confirm-email/[^/\s]+/)", str(mail.outbox[-1].body)
     )
     assert client.post(link).status_code == 302
-    sign_in(client, user)
+    sign_in_through_forms(client, user)
     assert client.get("/home/")["Location"] == "/applications/"
     assert EventType.EMAIL_VERIFIED in event_types()
 
@@ -96,7 +98,7 @@ def test_sign_in_and_out_are_audited_and_logout_ends_the_session_on_the_server(
 ) -> None:
     user = make_user(Role.APPLICANT)
     client = Client()
-    sign_in(client, user)
+    sign_in_through_forms(client, user)
     session_key = client.session.session_key
     assert session_key
     assert Session.objects.filter(session_key=session_key).exists()
@@ -147,3 +149,30 @@ def test_an_officials_sign_in_asks_for_the_second_factor(make_user) -> None:
     client.post("/accounts/2fa/authenticate/", {"code": current_code(officer)})
     assert client.get("/work/permits/").status_code == 200
     assert EventType.MFA_CODE_ACCEPTED in event_types()
+
+
+@pytest.mark.parametrize("role", [Role.APPLICANT, Role.MIGRATION_OFFICER])
+def test_the_tests_sign_in_leaves_the_session_the_forms_leave(make_user, role: Role) -> None:
+    """Most tests sign in with ``sign_in``, without the forms: the same session, the same events."""
+    user = make_user(role)
+
+    def outcome(sign_in_with) -> tuple[dict, list[str]]:
+        client = Client()
+        before = len(event_types())
+        sign_in_with(client, user)
+        session = dict(client.session.items())
+        started, seen = session.pop(SESSION_STARTED_AT), session.pop(SESSION_SEEN_AT)
+        assert started == seen
+        for record in session[AUTHENTICATION_METHODS_SESSION_KEY]:
+            assert started - 5 < record.pop("at") <= started
+        return session, event_types()[before:]
+
+    through_forms = outcome(sign_in_through_forms)
+    assert outcome(sign_in) == through_forms
+    session, events = through_forms
+    methods = [record["method"] for record in session[AUTHENTICATION_METHODS_SESSION_KEY]]
+    if role == Role.APPLICANT:
+        assert (methods, events) == (["password"], [EventType.LOGIN_SUCCEEDED])
+    else:
+        assert methods == ["password", "mfa"]
+        assert events == [EventType.MFA_CODE_ACCEPTED, EventType.LOGIN_SUCCEEDED]

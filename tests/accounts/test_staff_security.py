@@ -13,7 +13,7 @@ from django.test import Client
 from haven.accounts.receivers import SESSION_SEEN_AT, SESSION_STARTED_AT
 from haven.accounts.roles import Role
 from haven.audit.models import AuditEvent, EventType
-from tests.conftest import PASSWORD, sign_in
+from tests.conftest import PASSWORD, sign_in_through_forms
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,7 @@ def test_an_official_without_totp_is_sent_to_set_it_up_first(
 ) -> None:
     officer = make_user(Role.CONSULAR_OFFICER, mfa=False)
     client = Client()
-    sign_in(client, officer)
+    sign_in_through_forms(client, officer)
     for path in ("/work/visas/", "/home/", "/audit/", "/accounts/email/"):
         response = client.get(path)
         assert response.status_code == 302, path
@@ -46,8 +46,8 @@ def test_an_official_without_totp_is_sent_to_set_it_up_first(
     assert AuditEvent.objects.filter(event_type=EventType.MFA_ENROLLED).exists()
 
 
-def test_an_official_cannot_switch_the_second_factor_off(signed_in) -> None:
-    client, officer = signed_in(Role.AUDITOR)
+def test_an_official_cannot_switch_the_second_factor_off(signed_in_through_forms) -> None:
+    client, officer = signed_in_through_forms(Role.AUDITOR)
     reauthenticate(client)
     client.post("/accounts/2fa/totp/deactivate/", {})
     assert Authenticator.objects.filter(user=officer, type="totp").exists()
@@ -59,7 +59,7 @@ def test_an_applicant_may_switch_the_second_factor_off(
 ) -> None:
     applicant = make_user(Role.APPLICANT, mfa=True)
     client = Client()
-    sign_in(client, applicant)
+    sign_in_through_forms(client, applicant)
     reauthenticate(client)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/accounts/2fa/totp/deactivate/", {})
@@ -78,8 +78,10 @@ def age_session(client: Client, *, idle_minutes: float, total_minutes: float) ->
     return session.session_key
 
 
-def test_an_official_idle_for_30_minutes_is_signed_out_on_the_server(signed_in) -> None:
-    client, officer = signed_in(Role.MIGRATION_OFFICER)
+def test_an_official_idle_for_30_minutes_is_signed_out_on_the_server(
+    signed_in_through_forms,
+) -> None:
+    client, officer = signed_in_through_forms(Role.MIGRATION_OFFICER)
     age_session(client, idle_minutes=29, total_minutes=29)
     assert client.get("/work/permits/").status_code == 200
     key = age_session(client, idle_minutes=31, total_minutes=60)
@@ -92,8 +94,8 @@ def test_an_official_idle_for_30_minutes_is_signed_out_on_the_server(signed_in) 
     assert event.actor_id == officer.pk
 
 
-def test_an_officials_session_ends_after_12_hours_however_active(signed_in) -> None:
-    client, _officer = signed_in(Role.ANALYST)
+def test_an_officials_session_ends_after_12_hours_however_active(signed_in_through_forms) -> None:
+    client, _officer = signed_in_through_forms(Role.ANALYST)
     age_session(client, idle_minutes=1, total_minutes=12 * 60 + 1)
     response = client.get("/work/statistics/")
     assert response["Location"].startswith("/accounts/login/")
@@ -102,8 +104,8 @@ def test_an_officials_session_ends_after_12_hours_however_active(signed_in) -> N
     }
 
 
-def test_an_applicant_may_pause_longer_than_an_official(signed_in) -> None:
-    client, _applicant = signed_in(Role.APPLICANT)
+def test_an_applicant_may_pause_longer_than_an_official(signed_in_through_forms) -> None:
+    client, _applicant = signed_in_through_forms(Role.APPLICANT)
     age_session(client, idle_minutes=45, total_minutes=60)
     assert client.get("/applications/").status_code == 200
 
@@ -140,19 +142,19 @@ def test_a_code_of_the_step_just_ended_is_taken_an_older_one_is_not(
     assert (client.get("/work/visas/").status_code == 200) is accepted
 
 
-def test_pages_within_a_minute_leave_the_session_unwritten(signed_in) -> None:
+def test_pages_within_a_minute_leave_the_session_unwritten(signed_in_through_forms) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    client, _officer = signed_in(Role.MIGRATION_OFFICER)
+    client, _officer = signed_in_through_forms(Role.MIGRATION_OFFICER)
     client.get("/work/permits/")
     with CaptureQueriesContext(connection) as queries:
         assert client.get("/work/permits/").status_code == 200
     assert not [q for q in queries if q["sql"].startswith('UPDATE "django_session"')]
 
 
-def test_an_official_active_every_twenty_minutes_stays_signed_in(signed_in) -> None:
-    client, _officer = signed_in(Role.MIGRATION_OFFICER)
+def test_an_official_active_every_twenty_minutes_stays_signed_in(signed_in_through_forms) -> None:
+    client, _officer = signed_in_through_forms(Role.MIGRATION_OFFICER)
     key = age_session(client, idle_minutes=20, total_minutes=20)
     assert client.get("/work/permits/").status_code == 200
     seen = Session.objects.get(session_key=key).get_decoded()[SESSION_SEEN_AT]

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -18,6 +14,7 @@ from django.db import DatabaseError, connection, transaction
 from haven.audit.actions import audit_record
 from haven.audit.chain import verify_chain
 from haven.audit.models import AuditEvent, EventType
+from tests.cli import run_haven
 
 pytestmark = pytest.mark.django_db
 
@@ -197,29 +194,14 @@ def test_concurrent_appends_keep_one_unbroken_chain() -> None:
     assert result.checked == 40
 
 
-def _cli_env() -> dict[str, str]:
-    settings_dict = connection.settings_dict
-    env = {**os.environ, "HAVEN_ENV": "test"}
-    if connection.vendor == "sqlite":
-        env["DATABASE_URL"] = f"sqlite:///{settings_dict['NAME']}"
-    else:
-        env["DATABASE_URL"] = (
-            f"postgres://{settings_dict['USER']}:{settings_dict['PASSWORD'] or ''}@"
-            f"{settings_dict['HOST'] or 'localhost'}:{settings_dict['PORT'] or 5432}/"
-            f"{settings_dict['NAME']}"
-        )
-    return env
-
-
 @pytest.mark.django_db(transaction=True)
 def test_the_haven_command_exits_0_when_intact_and_1_when_broken() -> None:
     events = record_events(3)
-    haven = [str(Path(sys.executable).with_name("haven")), "audit", "verify"]
-    intact = subprocess.run(haven, env=_cli_env(), capture_output=True, text=True, check=False)
+    intact = run_haven("audit", "verify")
     assert intact.returncode == 0, intact.stderr
     assert "intact: 3 events" in intact.stdout
     with triggers_dropped():
         raw("UPDATE audit_auditevent SET subject_id = 'x' WHERE id = %s", [events[0].pk])
-    broken = subprocess.run(haven, env=_cli_env(), capture_output=True, text=True, check=False)
+    broken = run_haven("audit", "verify")
     assert broken.returncode == 1
     assert "broken at event 1" in broken.stderr

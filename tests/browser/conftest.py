@@ -162,8 +162,11 @@ def page(new_context: Callable[..., BrowserContext]) -> Page:
     return new_context().new_page()
 
 
-def sign_in(page: Page, user: Any, *, second_factor: bool = True) -> None:
-    """Sign in through the real forms: password, then (for officials) the current TOTP code."""
+def sign_in_through_forms(page: Page, user: Any) -> None:
+    """Sign in through the real pages: password, then the current TOTP code when one is set up.
+
+    For the test that signs an official in in the browser; the others use ``sign_in``.
+    """
     from tests.conftest import PASSWORD, current_code
 
     page.goto("/accounts/login/")
@@ -171,7 +174,38 @@ def sign_in(page: Page, user: Any, *, second_factor: bool = True) -> None:
     page.fill("input[name=password]", PASSWORD)
     with page.expect_navigation():
         page.locator("main form button[type=submit]").click()
-    if second_factor:
+    if "/accounts/2fa/authenticate/" in page.url:
         page.fill("input[name=code]", current_code(user))
         with page.expect_navigation():
             page.locator("main form button[type=submit].button").first.click()
+
+
+@pytest.fixture
+def sign_in(live_server: Any) -> Callable[[Page, Any], None]:
+    """Sign a page in as a user without the forms, then open the user's landing page.
+
+    The test client signs in as ``tests.conftest.sign_in`` does (the session a
+    sign-in with password and, for officials, TOTP leaves); the session cookie
+    then goes into the page's browser context. A sign-in through the forms
+    lands on the same page, /home/'s redirect.
+    """
+    from django.conf import settings
+
+    from tests.conftest import signed_in_client
+
+    def sign_in_page(page: Page, user: Any) -> None:
+        cookie = signed_in_client(user).cookies[settings.SESSION_COOKIE_NAME]
+        page.context.add_cookies(
+            [
+                {
+                    "name": cookie.key,
+                    "value": cookie.value,
+                    "url": live_server.url,
+                    "httpOnly": True,
+                    "sameSite": "Lax",
+                }
+            ]
+        )
+        page.goto("/home/")
+
+    return sign_in_page

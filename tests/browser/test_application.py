@@ -23,7 +23,6 @@ from haven.accounts.roles import Role
 from haven.cases.models import Case
 from tests.browser.conftest import SCREENSHOT_DIR, assert_accessible
 from tests.cases.helpers import MRZ, PERSON
-from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
 
@@ -77,9 +76,18 @@ class Journey:
     pages named and fails if one scrolls sideways.
     """
 
-    def __init__(self, page: Page, live_server: Any, *, check: bool, shots: bool) -> None:
+    def __init__(
+        self,
+        page: Page,
+        live_server: Any,
+        sign_in: Callable[[Page, User], None],
+        *,
+        check: bool,
+        shots: bool,
+    ) -> None:
         self.page = page
         self.live_server = live_server
+        self.sign_in_page = sign_in
         self.check = check
         self.shots = shots
         self.base = ""
@@ -111,11 +119,8 @@ class Journey:
                 f"{page.url} scrolls sideways at {width}px: {scroll_width}px wide"
             )
 
-    def sign_in(self, email: str) -> None:
-        self.page.goto("/accounts/login/")
-        self.page.fill("input[name=login]", email)
-        self.page.fill("input[name=password]", PASSWORD)
-        self.click("main form button[type=submit]")
+    def sign_in(self, applicant: User) -> None:
+        self.sign_in_page(self.page, applicant)
         assert self.path() == "/applications/"
 
     def switch_to_german(self) -> None:
@@ -297,7 +302,7 @@ class Journey:
         self.look("status")
 
     def whole_way(self, applicant: User, *, german: bool) -> None:
-        self.sign_in(applicant.email)
+        self.sign_in(applicant)
         if german:
             self.switch_to_german()
         self.pre_check()
@@ -322,16 +327,20 @@ def test_a_whole_application_in_german(
     new_context: Callable[..., BrowserContext],
     live_server: Any,
     make_user: Callable[..., User],
+    sign_in: Callable[[Page, User], None],
     viewport: dict[str, int],
 ) -> None:
     applicant = make_user(Role.APPLICANT)
     page = new_context(viewport=viewport).new_page()
-    Journey(page, live_server, check=True, shots=True).whole_way(applicant, german=True)
+    Journey(page, live_server, sign_in, check=True, shots=True).whole_way(applicant, german=True)
 
 
 def test_a_whole_application_without_javascript(
-    new_context: Callable[..., BrowserContext], live_server: Any, make_user: Callable[..., User]
+    new_context: Callable[..., BrowserContext],
+    live_server: Any,
+    make_user: Callable[..., User],
+    sign_in: Callable[[Page, User], None],
 ) -> None:
     applicant = make_user(Role.APPLICANT)
     page = new_context(java_script_enabled=False).new_page()
-    Journey(page, live_server, check=False, shots=False).whole_way(applicant, german=False)
+    Journey(page, live_server, sign_in, check=False, shots=False).whole_way(applicant, german=False)

@@ -6,19 +6,22 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from playwright.sync_api import BrowserContext
+from playwright.sync_api import BrowserContext, Page
 
 from haven.accounts.models import User
 from haven.accounts.roles import Role
 from haven.cases.models import Case, Decision
-from tests.browser.conftest import SCREENSHOT_DIR, assert_accessible, sign_in
+from tests.browser.conftest import SCREENSHOT_DIR, assert_accessible
 from tests.cases.test_queues import submit
 
 pytestmark = pytest.mark.browser
 
 
 def test_review_and_refuse_a_case_at_desk_and_phone_width_and_without_javascript(
-    new_context: Callable[..., BrowserContext], make_user: Callable[..., User], live_server: Any
+    new_context: Callable[..., BrowserContext],
+    make_user: Callable[..., User],
+    live_server: Any,
+    sign_in: Callable[[Page, User], None],
 ) -> None:
     officer = make_user(Role.CONSULAR_OFFICER)
     submit(make_user, surname="Schmidt")  # a possible duplicate of the case below
@@ -51,7 +54,7 @@ def test_review_and_refuse_a_case_at_desk_and_phone_width_and_without_javascript
     assert_accessible(page)
     page.screenshot(path=str(SCREENSHOT_DIR / "case-refuse-errors-desk.png"), full_page=True)
 
-    # The same session (one second-factor code is good for one sign-in) on a phone.
+    # The same session on a phone.
     signed_in = desk.storage_state()
     page = new_context(viewport={"width": 390, "height": 844}, storage_state=signed_in).new_page()
     page.goto(case_path)

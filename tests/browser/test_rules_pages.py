@@ -6,13 +6,12 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.test import Client
 from playwright.sync_api import BrowserContext, Page
 
+from haven.accounts.models import User
 from haven.accounts.roles import Role
 from haven.rules.models import Amendment
 from tests.browser.conftest import SCREENSHOT_DIR, assert_accessible
-from tests.conftest import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -88,16 +87,9 @@ def test_the_rules_history_and_the_programme_list_are_accessible(page: Page) -> 
 
 
 def test_a_policy_administrator_records_an_amendment(
-    new_context: Callable[..., BrowserContext], live_server: Any, make_user
+    page: Page, make_user: Callable[..., User], sign_in: Callable[[Page, User], None]
 ) -> None:
-    """Signed in through the real forms (password and TOTP); the session goes to the browser."""
-    client = Client()
-    sign_in(client, make_user(Role.POLICY_ADMIN))
-    context = new_context()
-    context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
-    page = context.new_page()
+    sign_in(page, make_user(Role.POLICY_ADMIN))
     page.goto("/work/programmes/")
     assert page.locator("h1").count() == 1
     assert_accessible(page)

@@ -6,18 +6,21 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from playwright.sync_api import BrowserContext
+from playwright.sync_api import BrowserContext, Page
 
 from haven.accounts.models import User
 from haven.accounts.roles import Role
-from tests.browser.conftest import SCREENSHOT_DIR, assert_accessible, sign_in
+from tests.browser.conftest import SCREENSHOT_DIR, assert_accessible
 from tests.cases.test_queues import submit
 
 pytestmark = pytest.mark.browser
 
 
 def test_the_statistics_page_at_phone_width(
-    new_context: Callable[..., BrowserContext], make_user: Callable[..., User], live_server: Any
+    new_context: Callable[..., BrowserContext],
+    make_user: Callable[..., User],
+    live_server: Any,
+    sign_in: Callable[[Page, User], None],
 ) -> None:
     submit(make_user, citizenships=("DE",))
     submit(make_user, citizenships=("FR", "DE"))

@@ -20,7 +20,7 @@ from haven.accounts.roles import Role
 from haven.audit.models import AuditEvent
 from haven.cases.models import Case
 from haven.issuance.models import IssuedDocument
-from tests.browser.conftest import SCREENSHOT_DIR, assert_accessible, sign_in
+from tests.browser.conftest import SCREENSHOT_DIR, assert_accessible
 from tests.cases.test_queues import submit
 
 pytestmark = pytest.mark.browser
@@ -47,7 +47,10 @@ def _take_next(page: Page, queue: str) -> None:
 
 
 def test_an_officer_takes_a_case_from_the_queue_to_a_visa_and_after_entry_to_a_permit(
-    new_context: Callable[..., BrowserContext], make_user: Callable[..., User], live_server: Any
+    new_context: Callable[..., BrowserContext],
+    make_user: Callable[..., User],
+    live_server: Any,
+    sign_in: Callable[[Page, User], None],
 ) -> None:
     consul = make_user(Role.CONSULAR_OFFICER)
     migration = make_user(Role.MIGRATION_OFFICER)
@@ -105,7 +108,7 @@ def test_an_officer_takes_a_case_from_the_queue_to_a_visa_and_after_entry_to_a_p
 
     # The applicant, on a phone, sees both decisions, both documents and the letters.
     page = new_context(viewport={"width": 390, "height": 844}).new_page()
-    sign_in(page, case.applicant, second_factor=False)
+    sign_in(page, case.applicant)
     page.goto(f"/applications/{case.public_id}/status/")
     text = page.locator("main").inner_text()
     assert visa.number in text

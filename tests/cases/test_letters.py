@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import uuid
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -23,14 +22,6 @@ from tests.cases.applicant_helpers import REFUSAL_EXPLANATION, approve, refuse, 
 from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path: Path) -> Path:
-    root = tmp_path / "media"
-    root.mkdir()
-    settings.MEDIA_ROOT = str(root)
-    return root
 
 
 @pytest.fixture

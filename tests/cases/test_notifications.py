@@ -8,7 +8,6 @@ language; the subjects are checked against the catalogs themselves.
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 from django.core import mail
@@ -41,12 +40,8 @@ DO_NOT_REPLY = {
 
 
 @pytest.fixture(autouse=True)
-def media_root(settings, tmp_path: Path) -> Path:
-    root = tmp_path / "media"
-    root.mkdir()
-    settings.MEDIA_ROOT = str(root)
+def public_url(settings) -> None:
     settings.HAVEN_PUBLIC_URL = PUBLIC_URL
-    return root
 
 
 @pytest.fixture

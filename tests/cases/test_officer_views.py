@@ -6,7 +6,6 @@ import re
 import uuid
 from collections.abc import Callable
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -32,12 +31,6 @@ pytestmark = pytest.mark.django_db(transaction=False)
 
 MakeUser = Callable[..., User]
 ACTIONS = ("start-review", "request-information", "approve", "refuse", "record-entry")
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings: Any, tmp_path: Path) -> Path:
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    return tmp_path / "media"
 
 
 # Cases made through the real actions --------------------------------------------------------

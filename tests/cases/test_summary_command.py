@@ -3,15 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 
 from haven.accounts.models import User
 from haven.accounts.roles import Role
@@ -19,33 +14,7 @@ from haven.cases import actions, casework
 from haven.cases.models import Case
 from haven.cases.selectors import case_summary
 from tests.cases.helpers import complete_draft
-
-HAVEN = str(Path(sys.executable).with_name("haven"))
-
-
-def _cli_env() -> dict[str, str]:
-    settings_dict = connection.settings_dict
-    env = {**os.environ, "HAVEN_ENV": "test"}
-    if connection.vendor == "sqlite":
-        env["DATABASE_URL"] = f"sqlite:///{settings_dict['NAME']}"
-    else:
-        env["DATABASE_URL"] = (
-            f"postgres://{settings_dict['USER']}:{settings_dict['PASSWORD'] or ''}@"
-            f"{settings_dict['HOST'] or 'localhost'}:{settings_dict['PORT'] or 5432}/"
-            f"{settings_dict['NAME']}"
-        )
-    return env
-
-
-def haven(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [HAVEN, "cases", *args],
-        env=_cli_env(),
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-    )
+from tests.cli import run_haven
 
 
 def _submitted(applicant: User, citizenships: list[str]) -> Case:
@@ -94,7 +63,7 @@ EXPECTED = {
 
 @pytest.mark.django_db(transaction=True)
 def test_json_is_one_object_with_every_case_counted_once(cases: dict[str, Case]) -> None:
-    result = haven("summary", "--format", "json")
+    result = run_haven("cases", "summary", "--format", "json")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)  # one JSON document, nothing else
     assert data == EXPECTED
@@ -115,7 +84,7 @@ def test_the_figures_follow_the_actions(
     casework.case_record_entry(
         actor=consul, case=case, entered_on=case.issued_documents.get().valid_from, source="t"
     )
-    data = json.loads(haven("summary", "--format", "json").stdout)
+    data = json.loads(run_haven("cases", "summary", "--format", "json").stdout)
     assert data["by_status"] == {
         "draft": 2,
         "trp_submitted": 1,
@@ -138,7 +107,7 @@ def test_the_figures_follow_the_actions(
     ],
 )
 def test_bad_input_exits_2_with_the_error_on_stderr(args: tuple[str, ...]) -> None:
-    result = haven(*args)
+    result = run_haven("cases", *args)
     assert result.returncode == 2
     assert result.stdout == ""
     assert result.stderr.strip()
@@ -146,7 +115,7 @@ def test_bad_input_exits_2_with_the_error_on_stderr(args: tuple[str, ...]) -> No
 
 @pytest.mark.django_db(transaction=True)
 def test_an_empty_database_gives_zeros() -> None:
-    result = haven("summary", "--format", "json")
+    result = run_haven("cases", "summary", "--format", "json")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == {
         "total": 0,

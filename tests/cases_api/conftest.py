@@ -1,4 +1,4 @@
-"""Fixtures for the applications API: a private MEDIA_ROOT per test, JSON calls, a signed-in applicant."""
+"""Fixtures for the applications API: JSON calls, a signed-in applicant, the stored files."""
 
 from __future__ import annotations
 
@@ -14,14 +14,6 @@ from haven.accounts.models import User
 from haven.accounts.roles import Role
 
 BASE = "/api/v1/applications"
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path: Path) -> Path:
-    root = tmp_path / "media"
-    root.mkdir()
-    settings.MEDIA_ROOT = str(root)
-    return root
 
 
 def stored_files(root: Path) -> list[Path]:

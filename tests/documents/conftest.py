@@ -1,4 +1,4 @@
-"""Fixtures for documents: a private MEDIA_ROOT per test, an applicant and a draft case."""
+"""Fixtures for documents: an applicant, a draft case and the stored files."""
 
 from __future__ import annotations
 
@@ -21,14 +21,6 @@ ALLOWED_KINDS = ("passport_scan", "photo", "other")
 @pytest.fixture(autouse=True)
 def documents_urls(settings) -> None:
     settings.ROOT_URLCONF = "tests.documents.urls"
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path: Path) -> Path:
-    root = tmp_path / "media"
-    root.mkdir()
-    settings.MEDIA_ROOT = str(root)
-    return root
 
 
 def stored_files(root: Path) -> list[Path]:

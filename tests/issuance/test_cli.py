@@ -4,18 +4,12 @@ from __future__ import annotations
 
 import io
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 
 from haven.issuance.models import IssuedDocument
-
-HAVEN = str(Path(sys.executable).with_name("haven"))
+from tests.cli import run_haven
 
 
 def issued(*args: str) -> str:
@@ -93,35 +87,9 @@ def test_the_text_table_has_a_row_per_document(permit: IssuedDocument) -> None:
     assert lines[-1] == "1 document"
 
 
-def _cli_env() -> dict[str, str]:
-    """The test database, for the real ``haven`` executable."""
-    settings_dict = connection.settings_dict
-    env = {**os.environ, "HAVEN_ENV": "test"}
-    if connection.vendor == "sqlite":
-        env["DATABASE_URL"] = f"sqlite:///{settings_dict['NAME']}"
-    else:
-        env["DATABASE_URL"] = (
-            f"postgres://{settings_dict['USER']}:{settings_dict['PASSWORD'] or ''}@"
-            f"{settings_dict['HOST'] or 'localhost'}:{settings_dict['PORT'] or 5432}/"
-            f"{settings_dict['NAME']}"
-        )
-    return env
-
-
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [HAVEN, "issued", "list", *args],
-        env=_cli_env(),
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-    )
-
-
 @pytest.mark.django_db(transaction=True)
 def test_the_real_command_prints_json_only(permit: IssuedDocument) -> None:
-    result = run("--kind", "visa", "--format", "json")
+    result = run_haven("issued", "list", "--kind", "visa", "--format", "json")
     assert result.returncode == 0, result.stderr
     (row,) = json.loads(result.stdout)
     assert row["kind"] == "visa"
@@ -130,7 +98,7 @@ def test_the_real_command_prints_json_only(permit: IssuedDocument) -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_an_unknown_kind_exits_2_with_a_message_on_stderr() -> None:
-    result = run("--kind", "passport", "--format", "json")
+    result = run_haven("issued", "list", "--kind", "passport", "--format", "json")
     assert result.returncode == 2
     assert result.stdout == ""
     assert "invalid choice: 'passport'" in result.stderr

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 
@@ -15,14 +14,6 @@ from haven.issuance.models import IssuedDocument
 from haven.movements.actions import integration_client_create
 from haven.movements.models import IntegrationClient
 from tests.cases.helpers import complete_draft
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path: Path) -> Path:
-    root = tmp_path / "media"
-    root.mkdir()
-    settings.MEDIA_ROOT = str(root)
-    return root
 
 
 def granted_visa_case(make_user: Callable[..., User]) -> Case:

@@ -4,18 +4,14 @@ from __future__ import annotations
 
 import io
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from tests.cli import run_haven
 from tests.people.test_mrz import MRVB, TD3
 
-HAVEN = str(Path(sys.executable).with_name("haven"))
 FIELDS = {
     "document_number",
     "issuing_state",
@@ -129,14 +125,7 @@ def test_the_text_format_lists_the_errors() -> None:
 )
 def test_the_haven_executable_keeps_the_contract(lines: tuple[str, str], returncode: int) -> None:
     # Needs no database: the check is pure computation.
-    result = subprocess.run(
-        [HAVEN, "mrz", "check", *lines, "--format", "json"],
-        env={**os.environ, "HAVEN_ENV": "test"},
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-    )
+    result = run_haven("mrz", "check", *lines, "--format", "json", env={"HAVEN_ENV": "test"})
     assert result.returncode == returncode, result.stderr
     if returncode == 2:
         assert result.stdout == ""

@@ -3,47 +3,18 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from django.db import connection
+
+from tests.cli import run_haven
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-HAVEN = str(Path(sys.executable).with_name("haven"))
-
-
-def _cli_env() -> dict[str, str]:
-    settings_dict = connection.settings_dict
-    env = {**os.environ, "HAVEN_ENV": "test"}
-    if connection.vendor == "sqlite":
-        env["DATABASE_URL"] = f"sqlite:///{settings_dict['NAME']}"
-    else:
-        env["DATABASE_URL"] = (
-            f"postgres://{settings_dict['USER']}:{settings_dict['PASSWORD'] or ''}@"
-            f"{settings_dict['HOST'] or 'localhost'}:{settings_dict['PORT'] or 5432}/"
-            f"{settings_dict['NAME']}"
-        )
-    return env
-
-
-def haven(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [HAVEN, "eligibility", *args],
-        env=_cli_env(),
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-    )
-
 
 def test_json_output_is_one_object_with_the_stable_keys() -> None:
-    result = haven(
-        "--programme", "shared-values", "--nationality", "D<<",
+    result = run_haven(
+        "eligibility", "--programme", "shared-values", "--nationality", "D<<",
         "--date", "2024-10-01", "--format", "json",
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
@@ -86,7 +57,7 @@ def test_json_output_is_one_object_with_the_stable_keys() -> None:
     ids=["ineligible", "undetermined"],
 )
 def test_every_outcome_exits_0(args: list[str], outcome: str, codes: list[str]) -> None:
-    result = haven("--programme", "shared-values", *args, "--format", "json")
+    result = run_haven("eligibility", "--programme", "shared-values", *args, "--format", "json")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["outcome"] == outcome
@@ -117,7 +88,7 @@ def test_every_outcome_exits_0(args: list[str], outcome: str, codes: list[str]) 
     ids=["unknown programme", "unknown stage", "unknown code", "impossible date"],
 )  # fmt: skip
 def test_invalid_input_exits_2_with_the_error_on_stderr(args: list[str], words: str) -> None:
-    result = haven(*args, "--format", "json")
+    result = run_haven("eligibility", *args, "--format", "json")
     assert result.returncode == 2, (result.stdout, result.stderr)
     assert result.stdout == ""
     assert words in result.stderr
@@ -125,8 +96,8 @@ def test_invalid_input_exits_2_with_the_error_on_stderr(args: list[str], words: 
 
 
 def test_text_output_explains_the_outcome_to_a_person() -> None:
-    result = haven(
-        "--programme", "shared-values", "--stage", "trp", "--nationality", "XXA",
+    result = run_haven(
+        "eligibility", "--programme", "shared-values", "--stage", "trp", "--nationality", "XXA",
         "--residence", "LV", "--date", "2024-10-01",
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
@@ -141,19 +112,14 @@ def test_text_output_explains_the_outcome_to_a_person() -> None:
 
 def test_before_the_first_migrate_it_answers_from_the_shipped_rules(tmp_path: Path) -> None:
     """Outside checks may call the contract on a fresh checkout whose database is empty."""
-    result = subprocess.run(
-        [HAVEN, "eligibility", "--programme", "shared-values", "--nationality", "GBD",
-         "--date", "2024-10-01", "--format", "json"],
+    result = run_haven(
+        "eligibility", "--programme", "shared-values", "--nationality", "GBD",
+        "--date", "2024-10-01", "--format", "json",
         env={
-            **os.environ,
             "HAVEN_ENV": "demo",
             "HAVEN_VAR_DIR": str(tmp_path),
             "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.sqlite3'}",
         },
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["outcome"] == "eligible"

@@ -2,25 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from django.test import Client
 
 from haven.accounts.roles import Role
-
-HAVEN = str(Path(sys.executable).with_name("haven"))
-
-
-def run_haven(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY"}}
-    return subprocess.run(
-        [HAVEN, *args], env={**clean, **env}, capture_output=True, text=True, check=False
-    )
+from tests.cli import run_haven
 
 
 def production_env(tmp_path: Path) -> dict[str, str]:
@@ -34,7 +23,7 @@ def production_env(tmp_path: Path) -> dict[str, str]:
 
 
 def test_the_deploy_check_passes_with_production_settings(tmp_path: Path) -> None:
-    result = run_haven("check", "--deploy", "--fail-level", "WARNING", **production_env(tmp_path))
+    result = run_haven("check", "--deploy", "--fail-level", "WARNING", env=production_env(tmp_path))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
@@ -42,14 +31,14 @@ def test_the_deploy_check_passes_with_production_settings(tmp_path: Path) -> Non
 def test_production_refuses_to_start_without_a_secret_key(tmp_path: Path) -> None:
     env = production_env(tmp_path)
     del env["SECRET_KEY"]
-    result = run_haven("check", **env)
+    result = run_haven("check", env=env)
     assert result.returncode != 0
     assert "SECRET_KEY is required when HAVEN_ENV=production" in result.stderr
     assert not (tmp_path / "secret_key").exists()
 
 
 def test_an_unknown_environment_name_is_refused(tmp_path: Path) -> None:
-    result = run_haven("check", HAVEN_ENV="staging", HAVEN_VAR_DIR=str(tmp_path))
+    result = run_haven("check", env={"HAVEN_ENV": "staging", "HAVEN_VAR_DIR": str(tmp_path)})
     assert result.returncode != 0
     assert "HAVEN_ENV must be one of demo, production, test; it is 'staging'" in result.stderr
 
