@@ -274,6 +274,7 @@ def test_an_action_for_the_assigned_officer_only_refuses_a_colleague(
     people: People, make_user: Callable[..., User], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     consul = people.actors[Role.CONSULAR_OFFICER.value]
+    assert consul is not None
     colleague = make_user(Role.CONSULAR_OFFICER)
     case = actions.case_submit(actor=people.owner, case=complete_draft(people.owner))
     case = casework.case_start_review(officer=consul, case=case)  # assigns it to consul

@@ -76,7 +76,6 @@ def test_json_is_one_object_with_every_case_counted_once(cases: dict[str, Case])
 def test_the_figures_follow_the_actions(
     cases: dict[str, Case], make_user: Callable[..., User]
 ) -> None:
-    migration = make_user(Role.MIGRATION_OFFICER)
     consul = make_user(Role.CONSULAR_OFFICER)
     case = casework.case_start_review(officer=consul, case=cases["german"])
     casework.case_approve(officer=consul, case=case, version=case.version)

@@ -549,7 +549,7 @@ def application_start(request: HttpRequest, payload: StartIn) -> Status[dict[str
         case = actions.case_start(applicant=_user(request), programme_id=programme.id)
     except CaseError as failure:
         return _errors(422, {"type": failure.code.lower(), "loc": loc, "msg": failure.message})
-    return Status(201, _application(access_case(request.user, case.public_id)))
+    return Status(201, _application(access_case(_user(request), case.public_id)))
 
 
 @router.get(
@@ -561,7 +561,7 @@ def application_start(request: HttpRequest, payload: StartIn) -> Status[dict[str
 )
 def application_list(request: HttpRequest) -> Status[list[dict[str, Any]]]:
     language = _language()
-    cases = list(case_list_for_applicant(request.user))
+    cases = list(case_list_for_applicant(_user(request)))
     # Each programme read once (reading one applies its amendments: a query each time).
     programmes = {
         programme_id: programme_get(programme_id) for programme_id in {c.programme for c in cases}
@@ -577,7 +577,7 @@ def application_list(request: HttpRequest) -> Status[list[dict[str, Any]]]:
     summary="One of the applicant's applications",
 )
 def application_detail(request: HttpRequest, public_id: uuid.UUID) -> Status[dict[str, Any]]:
-    return Status(200, _application(access_case(request.user, public_id)))
+    return Status(200, _application(access_case(_user(request), public_id)))
 
 
 SECTION_RESPONSES: dict[int, Any] = {
@@ -599,7 +599,7 @@ SECTION_RESPONSES: dict[int, Any] = {
 def application_about_you(
     request: HttpRequest, public_id: uuid.UUID, payload: AboutYouIn
 ) -> Status[dict[str, Any]]:
-    case = access_case(request.user, public_id)
+    case = access_case(_user(request), public_id)
     data: dict[str, Any] = payload.model_dump(exclude={"citizenships"})
     data = {name: value or "" for name, value in data.items()}
     codes = payload.citizenships
@@ -617,7 +617,7 @@ def application_about_you(
         actions.case_update_person(actor=_user(request), case=case, data=form.values())
     except CaseError as failure:
         return _case_error(failure)
-    return Status(200, _application(access_case(request.user, public_id)))
+    return Status(200, _application(access_case(_user(request), public_id)))
 
 
 @router.put(
@@ -630,7 +630,7 @@ def application_about_you(
 def application_passport(
     request: HttpRequest, public_id: uuid.UUID, payload: PassportIn
 ) -> Status[dict[str, Any]]:
-    case = access_case(request.user, public_id)
+    case = access_case(_user(request), public_id)
     person, _passport = _parts(case)
     data = {name: value or "" for name, value in payload.model_dump().items()}
     form = PassportForm(data, language=_language(), person=person)
@@ -640,7 +640,7 @@ def application_passport(
         actions.case_update_passport(actor=_user(request), case=case, data=form.cleaned_data)
     except CaseError as failure:
         return _case_error(failure)
-    return Status(200, _application(access_case(request.user, public_id)))
+    return Status(200, _application(access_case(_user(request), public_id)))
 
 
 @router.put(
@@ -654,7 +654,7 @@ def application_declaration(
     request: HttpRequest, public_id: uuid.UUID, payload: DeclarationIn
 ) -> Status[dict[str, Any]]:
     """Signs the declaration's text in the request's language, beside the binding Russian text."""
-    case = access_case(request.user, public_id)
+    case = access_case(_user(request), public_id)
     person, _passport = _parts(case)
     data = {name: value or "" for name, value in payload.model_dump().items()}
     data["agree"] = payload.agree
@@ -671,7 +671,7 @@ def application_declaration(
         )
     except CaseError as failure:
         return _case_error(failure)
-    return Status(200, _application(access_case(request.user, public_id)))
+    return Status(200, _application(access_case(_user(request), public_id)))
 
 
 @router.post(
@@ -693,7 +693,7 @@ def application_document_upload(
     refusal's code (``type_not_allowed``, ``too_large``, ``pdf_active_content``...)
     and nothing is stored.
     """
-    case = access_case(request.user, public_id)
+    case = access_case(_user(request), public_id)
     programme = programme_get(case.programme)
     kinds = required_documents(programme, case.stage, timezone.localdate())
     if kind not in kinds:
@@ -729,7 +729,7 @@ def application_document_upload(
 def application_document_remove(
     request: HttpRequest, public_id: uuid.UUID, document_public_id: uuid.UUID
 ) -> Status[None]:
-    case = access_case(request.user, public_id)
+    case = access_case(_user(request), public_id)
     document = document_list_for_case(case).filter(public_id=document_public_id).first()
     if document is None:
         raise Http404
@@ -807,12 +807,12 @@ def application_submit(
 )
 def application_withdraw(request: HttpRequest, public_id: uuid.UUID) -> Status[dict[str, Any]]:
     """Allowed while the application is open (see ``can_withdraw``); a draft cannot be withdrawn."""
-    case = access_case(request.user, public_id)
+    case = access_case(_user(request), public_id)
     try:
         actions.case_withdraw(actor=_user(request), case=case)
     except CaseError as failure:
         return _case_error(failure)
-    return Status(200, _application(access_case(request.user, public_id)))
+    return Status(200, _application(access_case(_user(request), public_id)))
 
 
 @router.post(
@@ -831,7 +831,7 @@ def application_answer(
     open request, or a status that does not allow answering, is a 409
     (``no_open_request``, ``action_not_allowed``).
     """
-    case = access_case(request.user, public_id)
+    case = access_case(_user(request), public_id)
     form = AnswerForm({"answer": payload.answer})
     if not form.is_valid():
         return _form_errors(form)
@@ -841,4 +841,4 @@ def application_answer(
         )
     except CaseError as failure:
         return _case_error(failure)
-    return Status(200, _application(access_case(request.user, public_id)))
+    return Status(200, _application(access_case(_user(request), public_id)))

@@ -10,15 +10,14 @@ import uuid
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from haven.accounts.access import require_permission
+from haven.accounts.access import AuthenticatedRequest, require_permission, require_signed_in
 from haven.applicant_web.answer_forms import AnswerForm
 from haven.applicant_web.forms import AboutYouForm, DeclarationForm, PassportForm
 from haven.applicant_web.presentation import started_sections, status_label, task_list
@@ -60,7 +59,7 @@ def _uploaded_kinds(case: Case) -> set[str]:
     return uploaded_kinds(case)
 
 
-def _draft(request: HttpRequest, public_id: uuid.UUID) -> Case:
+def _draft(request: AuthenticatedRequest, public_id: uuid.UUID) -> Case:
     case = access_case(request.user, public_id)
     if case.status != DRAFT:
         raise Http404
@@ -68,7 +67,7 @@ def _draft(request: HttpRequest, public_id: uuid.UUID) -> Case:
 
 
 @require_permission(APPLY)
-def application_list(request: HttpRequest) -> HttpResponse:
+def application_list(request: AuthenticatedRequest) -> HttpResponse:
     language = _language()
     rows = []
     for case in case_list_for_applicant(request.user):
@@ -93,7 +92,7 @@ def _duration_text(programme: Programme, value: Any) -> str:
 
 
 @require_permission(APPLY)
-def application_start(request: HttpRequest, programme_id: str) -> HttpResponse:
+def application_start(request: AuthenticatedRequest, programme_id: str) -> HttpResponse:
     try:
         programme = programme_get(programme_id)
     except ProgrammeNotFound:
@@ -102,7 +101,7 @@ def application_start(request: HttpRequest, programme_id: str) -> HttpResponse:
     error = None
     if request.method == "POST":
         try:
-            case = actions.case_start(applicant=request.user, programme_id=programme.id)  # type: ignore[arg-type]
+            case = actions.case_start(applicant=request.user, programme_id=programme.id)
         except CaseError as failure:
             error = failure.message
         else:
@@ -129,7 +128,7 @@ def application_start(request: HttpRequest, programme_id: str) -> HttpResponse:
 
 
 @require_permission(APPLY)
-def application_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+def application_detail(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpResponse:
     case = access_case(request.user, public_id)
     if case.status != DRAFT:
         return redirect("cases:status", case.public_id)
@@ -153,20 +152,20 @@ def application_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpRespon
 
 
 @require_permission(APPLY)
-def application_about_you(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+def application_about_you(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpResponse:
     case = _draft(request, public_id)
     person, _passport = _parts(case)
     form = AboutYouForm(
         request.POST or None, initial=AboutYouForm.initial_from(person), language=_language()
     )
     if request.method == "POST" and form.is_valid():
-        actions.case_update_person(actor=request.user, case=case, data=form.values())  # type: ignore[arg-type]
+        actions.case_update_person(actor=request.user, case=case, data=form.values())
         return redirect("cases:passport", case.public_id)
     return render(request, "applicant_web/about_you.html", {"case": case, "form": form})
 
 
 @require_permission(APPLY)
-def application_passport(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+def application_passport(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpResponse:
     case = _draft(request, public_id)
     person, passport = _parts(case)
     fill = request.POST.get("action") == "fill"
@@ -185,13 +184,13 @@ def application_passport(request: HttpRequest, public_id: uuid.UUID) -> HttpResp
                 ),
             )
         else:
-            actions.case_update_passport(actor=request.user, case=case, data=form.cleaned_data)  # type: ignore[arg-type]
+            actions.case_update_passport(actor=request.user, case=case, data=form.cleaned_data)
             return redirect("cases:declaration", case.public_id)
     return render(request, "applicant_web/passport.html", {"case": case, "form": form})
 
 
 @require_permission(APPLY)
-def application_declaration(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+def application_declaration(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpResponse:
     case = _draft(request, public_id)
     person, _passport = _parts(case)
     programme = programme_get(case.programme)
@@ -204,7 +203,7 @@ def application_declaration(request: HttpRequest, public_id: uuid.UUID) -> HttpR
     form = DeclarationForm(request.POST or None, initial=initial, person=person)
     if request.method == "POST" and form.is_valid():
         actions.case_sign_declaration(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             case=case,
             full_name=form.cleaned_data["full_name"],
             statement=form.cleaned_data["statement"],
@@ -226,7 +225,7 @@ def application_declaration(request: HttpRequest, public_id: uuid.UUID) -> HttpR
 
 
 @require_permission(APPLY)
-def application_documents(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+def application_documents(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpResponse:
     """Upload each document the programme's checklist names; receipts stay visible."""
     from haven.documents.actions import document_remove, document_upload
     from haven.documents.forms import DocumentUploadForm
@@ -249,7 +248,7 @@ def application_documents(request: HttpRequest, public_id: uuid.UUID) -> HttpRes
             )
             if document is None:
                 raise Http404
-            document_remove(actor=request.user, document=document)  # type: ignore[arg-type]
+            document_remove(actor=request.user, document=document)
             return redirect("cases:documents", case.public_id)
         kind = request.POST.get("kind", "")
         if kind not in kinds:
@@ -258,7 +257,7 @@ def application_documents(request: HttpRequest, public_id: uuid.UUID) -> HttpRes
         if form.is_valid():
             try:
                 document_upload(
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=request.user,
                     case=case,
                     kind=kind,
                     uploaded_file=form.cleaned_data["file"],
@@ -290,7 +289,7 @@ def application_documents(request: HttpRequest, public_id: uuid.UUID) -> HttpRes
 
 
 @require_permission(APPLY)
-def application_check(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+def application_check(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpResponse:
     case = access_case(request.user, public_id)
     if case.status != DRAFT:
         return redirect("cases:submitted", case.public_id)
@@ -300,7 +299,7 @@ def application_check(request: HttpRequest, public_id: uuid.UUID) -> HttpRespons
     error = None
     if request.method == "POST":
         try:
-            submitted = actions.case_submit(actor=request.user, case=case)  # type: ignore[arg-type]
+            submitted = actions.case_submit(actor=request.user, case=case)
         except CaseError as failure:
             error = failure.message if failure.code != CaseErrorCode.INCOMPLETE else None
         else:
@@ -345,7 +344,7 @@ def _documents(case: Case) -> list[Any]:
 
 
 @require_permission(APPLY)
-def application_submitted(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+def application_submitted(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpResponse:
     case = access_case(request.user, public_id)
     if case.status == DRAFT:
         return redirect("cases:detail", case.public_id)
@@ -357,13 +356,13 @@ def application_submitted(request: HttpRequest, public_id: uuid.UUID) -> HttpRes
         {
             "case": case,
             "authority": authority_name(stage.authority),
-            "email": request.user.email,  # type: ignore[union-attr]
+            "email": request.user.email,
         },
     )
 
 
 @require_permission(APPLY)
-def application_status(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+def application_status(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpResponse:
     """Status, stage and authority, deadline and expected date, open request, timeline, letters."""
     case = access_case(request.user, public_id)
     if case.status == DRAFT:
@@ -381,7 +380,7 @@ def application_status(request: HttpRequest, public_id: uuid.UUID) -> HttpRespon
 
 
 @require_permission(APPLY)
-def application_answer(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+def application_answer(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpResponse:
     """Answer the official's open request for information, with files if asked for."""
     from haven.documents.validation import UploadRefused
 
@@ -393,7 +392,7 @@ def application_answer(request: HttpRequest, public_id: uuid.UUID) -> HttpRespon
     if request.method == "POST" and form.is_valid():
         try:
             casework.case_answer_information(
-                applicant=request.user,  # type: ignore[arg-type]
+                applicant=request.user,
                 case=case,
                 answer=form.cleaned_data["answer"],
                 files=form.cleaned_data["attachments"],
@@ -426,9 +425,9 @@ def application_answer(request: HttpRequest, public_id: uuid.UUID) -> HttpRespon
 
 
 @require_GET
-@login_required
+@require_signed_in
 def decision_letter(
-    request: HttpRequest, public_id: uuid.UUID, decision_id: uuid.UUID
+    request: AuthenticatedRequest, public_id: uuid.UUID, decision_id: uuid.UUID
 ) -> FileResponse:
     """The decision letter as PDF, for the applicant or an official who handles the case.
 
@@ -436,7 +435,7 @@ def decision_letter(
     """
     decision = access_decision_letter(request.user, public_id, decision_id)
     content = decision_letter_pdf(decision)
-    decision_letter_record_viewed(actor=request.user, decision=decision)  # type: ignore[arg-type]
+    decision_letter_record_viewed(actor=request.user, decision=decision)
     response = FileResponse(
         io.BytesIO(content),
         as_attachment=True,
@@ -452,14 +451,14 @@ def decision_letter(
 
 
 @require_permission(APPLY)
-def application_withdraw(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+def application_withdraw(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpResponse:
     case = access_case(request.user, public_id)
     programme = programme_get(case.programme)
     if Action.WITHDRAW not in allowed_actions(programme, case.status):
         raise Http404
     if request.method == "POST":
         try:
-            actions.case_withdraw(actor=request.user, case=case)  # type: ignore[arg-type]
+            actions.case_withdraw(actor=request.user, case=case)
         except CaseError as failure:
             messages.error(request, failure.message)
         else:

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
-from haven.accounts.access import require_permission
+from haven.accounts.access import AuthenticatedRequest, require_permission
 from haven.audit.actions import audit_record
 from haven.audit.forms import TrailFilterForm
 from haven.audit.models import EventType
@@ -14,7 +14,7 @@ PAGE_SIZE = 50
 
 
 @require_permission("audit.view_auditevent")
-def trail(request: HttpRequest) -> HttpResponse:
+def trail(request: AuthenticatedRequest) -> HttpResponse:
     """The audit trail, newest first. Reading it is itself recorded."""
     form = TrailFilterForm(request.GET or None)
     filters = form.to_filter()

@@ -7,11 +7,11 @@ labelled in the reader's language and grouped by programme.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 
+from haven.accounts.models import User
 from haven.cases.models import Case
 from haven.cases.queues import nationality_label, status_code_label
 from haven.cases.selectors import case_summary
@@ -47,7 +47,7 @@ def _share(count: int, total: int) -> float:
     return count / total if total else 0.0
 
 
-def case_figures_for_analyst(user: Any, *, language: str) -> CaseFigures:
+def case_figures_for_analyst(user: User, *, language: str) -> CaseFigures:
     """Every case counted by programme and status, and by the applicant's first citizenship.
 
     For analysts (``view_statistics``), else ``PermissionDenied``. Drafts and

@@ -57,7 +57,7 @@ NEXT_STEPS: dict[str, Promise] = {
 }
 
 
-def can_read_decision_letter(user: Any, decision: Decision) -> bool:
+def can_read_decision_letter(user: User, decision: Decision) -> bool:
     """The applicant who owns the case, or an official of an authority that handles it.
 
     Officials: those of the authority that decided the stage, or of the one
@@ -74,7 +74,7 @@ def can_read_decision_letter(user: Any, decision: Decision) -> bool:
 
 
 def access_decision_letter(
-    user: Any, case_public_id: uuid.UUID | str, decision_public_id: uuid.UUID | str
+    user: User, case_public_id: uuid.UUID | str, decision_public_id: uuid.UUID | str
 ) -> Decision:
     """The decision of that case, if ``user`` may read its letter; else 404, as for none."""
     try:

@@ -244,19 +244,19 @@ def nationality_label(code: str, language: str) -> str:
     return str(label) if label is not None else country_name(code, language)
 
 
-def _user_name(user: Any) -> str:
+def _user_name(user: User) -> str:
     return str(user.full_name or user.email)
 
 
 # The scope --------------------------------------------------------------------------------
 
 
-def _require_authority(user: Any, authority: str) -> None:
+def _require_authority(user: User, authority: str) -> None:
     if authority not in officer_authorities(user):
         raise PermissionDenied
 
 
-def queue_scope(user: Any, authority: str, *, language: str) -> QueueScope:
+def queue_scope(user: User, authority: str, *, language: str) -> QueueScope:
     """The stages of every programme that ``authority`` handles, and its officials (two queries).
 
     For an official who works that authority; anyone else gets ``PermissionDenied``.
@@ -355,7 +355,7 @@ def _holds_citizenship(code: str) -> Q:
 
 
 def _narrowed(
-    user: Any, cases: QuerySet[Case], filters: QueueFilters, today: date
+    user: User, cases: QuerySet[Case], filters: QueueFilters, today: date
 ) -> QuerySet[Case]:
     """Every filter but the status."""
     if filters.nationality:
@@ -398,7 +398,7 @@ def _counts(
 
 
 def queue_for_officer(
-    user: Any,
+    user: User,
     filters: QueueFilters,
     *,
     language: str = "en",

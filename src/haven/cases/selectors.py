@@ -12,17 +12,18 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from haven.accounts.models import User
 from haven.cases.models import Case
 from haven.cases.policy import viewable_case_ids
 from haven.cases.transitions import DRAFT
 from haven.rules.simulation import ApplicationFacts
 
 
-def case_list_for_applicant(user: Any) -> QuerySet[Case]:
+def case_list_for_applicant(user: User) -> QuerySet[Case]:
     return Case.objects.filter(applicant=user).order_by("-created_at")
 
 
-def access_case(user: Any, public_id: uuid.UUID | str) -> Case:
+def access_case(user: User, public_id: uuid.UUID | str) -> Case:
     """The applicant's own case (``policy.VIEW`` as its ``OWNER``), or 404.
 
     The same answer for missing and forbidden. The owner rule is the query's
@@ -36,12 +37,12 @@ def access_case(user: Any, public_id: uuid.UUID | str) -> Case:
         raise Http404 from error
 
 
-def officer_case_ids(user: Any, cases: Iterable[Case]) -> set[int]:
+def officer_case_ids(user: User, cases: Iterable[Case]) -> set[int]:
     """The pks of ``cases`` the official may open (``policy.VIEW``, for many at once)."""
     return viewable_case_ids(user, cases)
 
 
-def access_case_for_officer(user: Any, public_id: uuid.UUID | str) -> Case:
+def access_case_for_officer(user: User, public_id: uuid.UUID | str) -> Case:
     """A submitted case the official may open (see ``officer_case_ids``), or 404.
 
     The same answer for a case that does not exist, a draft, and a case the

@@ -542,7 +542,7 @@ def _granted_visa(life: Life, rng: random.Random, officers: Officers) -> int:
 
 
 def _entered(life: Life, rng: random.Random, officers: Officers) -> User:
-    """Grant the visa and record the entry; returns the migration officer who recorded it."""
+    """Grant the visa and record the entry; returns the migration officer who works the permit."""
     _granted_visa(life, rng, officers)
     return _entry(life, rng, officers)
 
@@ -921,12 +921,11 @@ class Runner:
         return casework.case_expire_visa(case=case, today=visa.valid_until + timedelta(days=1))
 
     def _do_entry(self, case: Case, step: Step) -> Any:
-        # Entered today as far as the actions know; back-dated below with the rest.
+        # Reported by border control, as crossings are (the migration officer picked for
+        # the step works the permit next). Entered today as far as the actions know;
+        # back-dated below with the rest.
         return casework.case_record_entry(
-            actor=step.params.get("officer"),
-            case=case,
-            entered_on=timezone.localdate(),
-            source="officer",
+            actor=None, case=case, entered_on=timezone.localdate(), source="border"
         )
 
     # The officers' steps.

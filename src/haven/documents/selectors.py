@@ -14,14 +14,14 @@ from haven.cases.transitions import Action
 from haven.documents.models import Document
 
 
-def can_see_case_documents(user: Any, case: Case) -> bool:
+def can_see_case_documents(user: User, case: Case) -> bool:
     """Whoever may read the case (``policy.VIEW``) may open its documents."""
     if not isinstance(user, User):
         return False
     return may(user, Action.VIEW, case)
 
 
-def access_document(user: Any, public_id_or_pk: uuid.UUID | str | int) -> Document:
+def access_document(user: User, public_id_or_pk: uuid.UUID | str | int) -> Document:
     """The document, if ``user`` may open it; else ``Document.DoesNotExist``.
 
     Allowed: whoever may read the case (its applicant, and the officials who

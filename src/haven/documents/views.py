@@ -2,12 +2,12 @@ from __future__ import annotations
 
 import uuid
 
-from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import FileResponse, Http404
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
 
+from haven.accounts.access import AuthenticatedRequest, require_signed_in
 from haven.documents.actions import document_record_viewed
 from haven.documents.models import Document
 from haven.documents.selectors import access_document
@@ -18,8 +18,8 @@ DOWNLOAD_CSP = "sandbox; default-src 'none'"
 
 
 @require_GET
-@login_required
-def download(request: HttpRequest, public_id: uuid.UUID) -> FileResponse:
+@require_signed_in
+def download(request: AuthenticatedRequest, public_id: uuid.UUID) -> FileResponse:
     """The stored file, as an attachment, for its applicant or an official.
 
     Every download is recorded in the audit trail, the applicant's own too.
@@ -32,7 +32,7 @@ def download(request: HttpRequest, public_id: uuid.UUID) -> FileResponse:
         stored = default_storage.open(document.storage_name, "rb")
     except FileNotFoundError as error:
         raise Http404 from error
-    document_record_viewed(actor=request.user, document=document)  # type: ignore[arg-type]
+    document_record_viewed(actor=request.user, document=document)
     response = FileResponse(
         stored,
         as_attachment=True,

@@ -12,13 +12,13 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from django.http import Http404
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from haven.accounts.models import User
 from haven.cases.authorities import officer_authorities, stage_authority
 from haven.cases.models import Case
 from haven.issuance.models import IssuedDocument, PermitNotification
@@ -89,7 +89,7 @@ def _handling_authorities(document: IssuedDocument) -> set[str]:
     }
 
 
-def can_see_issued_document(user: Any, document: IssuedDocument) -> bool:
+def can_see_issued_document(user: User, document: IssuedDocument) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     if document.case.applicant_id == user.pk:
@@ -97,7 +97,7 @@ def can_see_issued_document(user: Any, document: IssuedDocument) -> bool:
     return bool(officer_authorities(user) & _handling_authorities(document))
 
 
-def can_record_notifications(user: Any, document: IssuedDocument) -> bool:
+def can_record_notifications(user: User, document: IssuedDocument) -> bool:
     """Officials of the authority that issued the permit record its annual notifications."""
     if document.kind == IssuedDocument.Kind.VISA:
         return False
@@ -112,7 +112,7 @@ def _parse_uuid(value: uuid.UUID | str) -> uuid.UUID:
         raise Http404 from error
 
 
-def access_issued_document(user: Any, public_id: uuid.UUID | str) -> IssuedDocument:
+def access_issued_document(user: User, public_id: uuid.UUID | str) -> IssuedDocument:
     """The issued document, if ``user`` may see it; else 404, as for one that does not exist."""
     document = (
         IssuedDocument.objects.select_related("case", "decision")
@@ -125,7 +125,7 @@ def access_issued_document(user: Any, public_id: uuid.UUID | str) -> IssuedDocum
 
 
 def access_permit_notification(
-    user: Any, public_id: uuid.UUID | str, year: int
+    user: User, public_id: uuid.UUID | str, year: int
 ) -> PermitNotification:
     """A permit's notification for ``year``, if ``user`` may record it; else 404."""
     notification = (
@@ -219,7 +219,7 @@ class IssuedDocumentView:
         return region_name(self.document.region) if self.document.region else ""
 
 
-def issued_list_for_case(user: Any, case: Case, today: date) -> list[IssuedDocumentView]:
+def issued_list_for_case(user: User, case: Case, today: date) -> list[IssuedDocumentView]:
     """The case's issued documents that ``user`` may see, oldest first, for its pages.
 
     For the applicant's status page and the official's case page; the caller

@@ -11,7 +11,6 @@ import uuid
 from typing import TypeVar
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -21,6 +20,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from haven.accounts.access import AuthenticatedRequest, require_signed_in
 from haven.cases.errors import CaseError, CaseErrorCode
 from haven.issuance import actions
 from haven.issuance.forms import NotificationRecordForm, VerificationForm
@@ -49,15 +49,15 @@ def _private(response: Response) -> Response:
 
 
 @require_GET
-@login_required
-def issued_pdf(request: HttpRequest, public_id: uuid.UUID) -> FileResponse:
+@require_signed_in
+def issued_pdf(request: AuthenticatedRequest, public_id: uuid.UUID) -> FileResponse:
     """The visa notice or permit as PDF, for its holder or an official who handles it.
 
     Every download is recorded in the audit trail, the holder's own too.
     """
     document = access_issued_document(request.user, public_id)
     content = document_pdf(document)
-    actions.issued_document_record_viewed(actor=request.user, document=document)  # type: ignore[arg-type]
+    actions.issued_document_record_viewed(actor=request.user, document=document)
     response = FileResponse(
         io.BytesIO(content),
         as_attachment=True,
@@ -82,9 +82,11 @@ def _next_url(request: HttpRequest) -> str:
     return ""
 
 
-@login_required
+@require_signed_in
 @require_http_methods(["GET", "POST"])
-def notification_record(request: HttpRequest, public_id: uuid.UUID, year: int) -> HttpResponse:
+def notification_record(
+    request: AuthenticatedRequest, public_id: uuid.UUID, year: int
+) -> HttpResponse:
     """An official records the day the permit's holder made a year's notification."""
     notification = access_permit_notification(request.user, public_id, year)
     next_url = _next_url(request)
@@ -93,7 +95,7 @@ def notification_record(request: HttpRequest, public_id: uuid.UUID, year: int) -
     if request.method == "POST" and form.is_valid():
         try:
             actions.permit_notification_record(
-                officer=request.user,  # type: ignore[arg-type]
+                officer=request.user,
                 notification=notification,
                 made_on=form.cleaned_data["made_on"],
             )

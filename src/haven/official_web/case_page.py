@@ -94,7 +94,7 @@ MRZ_ERROR_TEXTS: dict[MrzErrorCode, Promise] = {
 MRZ_NAME_FIELD = gettext_lazy("name")
 
 
-def user_name(user: Any) -> str:
+def user_name(user: User | None) -> str:
     return str(user.full_name or user.email) if user is not None else ""
 
 
@@ -403,7 +403,7 @@ class DuplicateView:
     url: str  # "" when the official may not open that case
 
 
-def _duplicates(user: Any, person: Person | None, language: str) -> list[DuplicateView]:
+def _duplicates(user: User, person: Person | None, language: str) -> list[DuplicateView]:
     from haven.people.duplicates import duplicate_candidates_for
 
     if person is None:
@@ -522,7 +522,7 @@ class IssuedRow:
     can_record: bool  # whether this official records those notifications
 
 
-def _issued(user: Any, programme: Programme, case: Case, today: date) -> list[IssuedRow]:
+def _issued(user: User, programme: Programme, case: Case, today: date) -> list[IssuedRow]:
     from haven.issuance.models import IssuedDocument
     from haven.issuance.regions import region_name
     from haven.issuance.selectors import (

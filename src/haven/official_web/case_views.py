@@ -12,7 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from haven.accounts.access import AuthenticatedRequest
 from haven.cases import casework
 from haven.cases.authorities import can_work_stage
 from haven.cases.errors import CaseError, CaseErrorCode
@@ -61,19 +62,19 @@ def _case_url(case: Case, anchor: str = "") -> str:
 
 
 def _render_case(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     case: Case,
     *,
     note_form: NoteForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     page = case_page_for_officer(
-        request.user,  # type: ignore[arg-type]
+        request.user,
         case,
         language=_language(),
         today=timezone.localdate(),
     )
-    casework.case_record_viewed(officer=request.user, case=case)  # type: ignore[arg-type]
+    casework.case_record_viewed(officer=request.user, case=case)
     return render(
         request,
         "official_web/case.html",
@@ -82,7 +83,9 @@ def _render_case(
     )
 
 
-def _may_not_act(request: HttpRequest, case: Case, programme: Programme) -> HttpResponse | None:
+def _may_not_act(
+    request: AuthenticatedRequest, case: Case, programme: Programme
+) -> HttpResponse | None:
     """Back to the case page when another authority handles its stage now (nothing changes)."""
     if can_work_stage(request.user, programme, case.stage):
         return None
@@ -92,7 +95,7 @@ def _may_not_act(request: HttpRequest, case: Case, programme: Programme) -> Http
 
 @require_http_methods(["GET", "HEAD"])
 @officer_required
-def case_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+def case_detail(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpResponse:
     """The case page: every section, the actions allowed now. Each view is audited."""
     case = access_case_for_officer(request.user, public_id)
     return _render_case(request, case)
@@ -100,7 +103,7 @@ def case_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 @require_POST
 @officer_required
-def case_note_add(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+def case_note_add(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpResponse:
     """Add an internal note; the applicant never sees it."""
     case = access_case_for_officer(request.user, public_id)
     refusal = _may_not_act(request, case, programme_get(case.programme))
@@ -110,7 +113,7 @@ def case_note_add(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     if form.is_valid():
         try:
             casework.case_note_add(
-                officer=request.user,  # type: ignore[arg-type]
+                officer=request.user,
                 case=case,
                 text=form.cleaned_data["text"],
             )
@@ -124,7 +127,7 @@ def case_note_add(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 @require_POST
 @officer_required
-def case_check_document(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+def case_check_document(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpResponse:
     """Tick or untick a document of the permit stage's checklist."""
     case = access_case_for_officer(request.user, public_id)
     refusal = _may_not_act(request, case, programme_get(case.programme))
@@ -136,7 +139,7 @@ def case_check_document(request: HttpRequest, public_id: uuid.UUID) -> HttpRespo
         return redirect(_case_url(case, "checklist"))
     try:
         casework.case_check_document(
-            officer=request.user,  # type: ignore[arg-type]
+            officer=request.user,
             case=case,
             code=form.cleaned_data["code"],
             checked=form.cleaned_data["checked"],
@@ -156,11 +159,11 @@ def case_check_document(request: HttpRequest, public_id: uuid.UUID) -> HttpRespo
 # Confirm pages -----------------------------------------------------------------------------
 
 
-Perform = Callable[[HttpRequest, Case, dict[str, Any]], object]
+Perform = Callable[[AuthenticatedRequest, Case, dict[str, Any]], object]
 
 
 def _confirm(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     public_id: uuid.UUID,
     *,
     action: Action,
@@ -215,13 +218,13 @@ def _confirm(
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @officer_required
-def case_start_review(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+def case_start_review(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpResponse:
     def make_form(case: Case, programme: Programme, data: dict[str, Any] | None) -> VersionForm:
         return StartReviewForm(data, initial={"version": case.version})
 
-    def perform(request: HttpRequest, case: Case, values: dict[str, Any]) -> object:
+    def perform(request: AuthenticatedRequest, case: Case, values: dict[str, Any]) -> object:
         return casework.case_start_review(
-            officer=request.user,  # type: ignore[arg-type]
+            officer=request.user,
             case=case,
             version=values["version"],
         )
@@ -239,14 +242,14 @@ def case_start_review(request: HttpRequest, public_id: uuid.UUID) -> HttpRespons
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @officer_required
-def case_request_information(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+def case_request_information(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpResponse:
     def make_form(case: Case, programme: Programme, data: dict[str, Any] | None) -> VersionForm:
         due = timezone.localdate() + timedelta(days=DEFAULT_DUE_DAYS)
         return RequestInformationForm(data, initial={"version": case.version, "due_on": due})
 
-    def perform(request: HttpRequest, case: Case, values: dict[str, Any]) -> object:
+    def perform(request: AuthenticatedRequest, case: Case, values: dict[str, Any]) -> object:
         return casework.case_request_information(
-            officer=request.user,  # type: ignore[arg-type]
+            officer=request.user,
             case=case,
             version=values["version"],
             message=values["message"],
@@ -274,7 +277,7 @@ def _approve_extra(case: Case, programme: Programme) -> dict[str, Any]:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @officer_required
-def case_approve(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+def case_approve(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpResponse:
     from haven.issuance.regions import region_choices
 
     def make_form(case: Case, programme: Programme, data: dict[str, Any] | None) -> VersionForm:
@@ -285,9 +288,9 @@ def case_approve(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             regions=region_choices(),
         )
 
-    def perform(request: HttpRequest, case: Case, values: dict[str, Any]) -> object:
+    def perform(request: AuthenticatedRequest, case: Case, values: dict[str, Any]) -> object:
         return casework.case_approve(
-            officer=request.user,  # type: ignore[arg-type]
+            officer=request.user,
             case=case,
             version=values["version"],
             valid_from=values.get("valid_from"),
@@ -309,14 +312,14 @@ def case_approve(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @officer_required
-def case_refuse(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+def case_refuse(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpResponse:
     def make_form(case: Case, programme: Programme, data: dict[str, Any] | None) -> VersionForm:
         choices = refusal_ground_choices(programme, case.stage, timezone.localdate(), _language())
         return RefuseForm(data, initial={"version": case.version}, choices=choices)
 
-    def perform(request: HttpRequest, case: Case, values: dict[str, Any]) -> object:
+    def perform(request: AuthenticatedRequest, case: Case, values: dict[str, Any]) -> object:
         return casework.case_refuse(
-            officer=request.user,  # type: ignore[arg-type]
+            officer=request.user,
             case=case,
             version=values["version"],
             grounds=values["grounds"],
@@ -336,15 +339,15 @@ def case_refuse(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @officer_required
-def case_record_entry(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+def case_record_entry(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpResponse:
     def make_form(case: Case, programme: Programme, data: dict[str, Any] | None) -> VersionForm:
         return RecordEntryForm(
             data, initial={"version": case.version, "entered_on": timezone.localdate()}
         )
 
-    def perform(request: HttpRequest, case: Case, values: dict[str, Any]) -> object:
+    def perform(request: AuthenticatedRequest, case: Case, values: dict[str, Any]) -> object:
         return casework.case_record_entry(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             case=case,
             entered_on=values["entered_on"],
             source="officer",

@@ -6,12 +6,8 @@ Views parse input, call one selector or action, and render or redirect.
 from __future__ import annotations
 
 import uuid
-from functools import wraps
-from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,7 +16,15 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from haven.accounts.access import View, require_permission
+from haven.accounts.access import (
+    AuthenticatedRequest,
+    P,
+    SignedInView,
+    View,
+    require_permission,
+    require_user,
+)
+from haven.accounts.models import User
 from haven.cases import casework
 from haven.cases.authorities import AUTHORITIES, Authority, officer_authorities
 from haven.cases.errors import CaseError
@@ -62,7 +66,7 @@ def _sort_links(params: QueryDict, current: Sort) -> dict[str, dict[str, str]]:
     return links
 
 
-def _queue_page(request: HttpRequest, queue: Authority) -> HttpResponse:
+def _queue_page(request: AuthenticatedRequest, queue: Authority) -> HttpResponse:
     language = _language()
     scope = queue_scope(request.user, queue.code, language=language)
     form = QueueFilterForm(request.GET, scope=scope, language=language)
@@ -95,19 +99,19 @@ def _queue_page(request: HttpRequest, queue: Authority) -> HttpResponse:
 
 
 @require_permission(VISAS.permission)
-def visa_queue(request: HttpRequest) -> HttpResponse:
+def visa_queue(request: AuthenticatedRequest) -> HttpResponse:
     return _queue_page(request, VISAS)
 
 
 @require_permission(PERMITS.permission)
-def permit_queue(request: HttpRequest) -> HttpResponse:
+def permit_queue(request: AuthenticatedRequest) -> HttpResponse:
     return _queue_page(request, PERMITS)
 
 
-def _take_next(request: HttpRequest, queue: Authority) -> HttpResponse:
+def _take_next(request: AuthenticatedRequest, queue: Authority) -> HttpResponse:
     scope = queue_scope(request.user, queue.code, language=_language())
     try:
-        case = casework.case_take_next(officer=request.user, stages=scope.pairs)  # type: ignore[arg-type]
+        case = casework.case_take_next(officer=request.user, stages=scope.pairs)
     except CaseError as error:
         messages.error(request, error.message)
         return redirect(queue.queue_url_name)
@@ -123,28 +127,23 @@ def _take_next(request: HttpRequest, queue: Authority) -> HttpResponse:
 
 @require_POST
 @require_permission(VISAS.permission)
-def visa_take_next(request: HttpRequest) -> HttpResponse:
+def visa_take_next(request: AuthenticatedRequest) -> HttpResponse:
     return _take_next(request, VISAS)
 
 
 @require_POST
 @require_permission(PERMITS.permission)
-def permit_take_next(request: HttpRequest) -> HttpResponse:
+def permit_take_next(request: AuthenticatedRequest) -> HttpResponse:
     return _take_next(request, PERMITS)
 
 
-def officer_required(view: View) -> View:
+def _works_a_queue(user: User) -> bool:
+    return bool(officer_authorities(user))
+
+
+def officer_required(view: SignedInView[P]) -> View[P]:
     """Anonymous visitors go to sign-in; anyone who works no authority's queue gets 403."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not officer_authorities(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
+    return require_user(_works_a_queue)(view)
 
 
 def _back(request: HttpRequest) -> str:
@@ -164,14 +163,14 @@ def _seen_version(request: HttpRequest) -> int | None:
 
 @require_POST
 @officer_required
-def case_assign_to_me(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+def case_assign_to_me(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpResponse:
     """Assign the case to the official who asks (also from a colleague)."""
     case = access_case_for_officer(request.user, public_id)
     try:
         casework.case_assign(
-            officer=request.user,  # type: ignore[arg-type]
+            officer=request.user,
             case=case,
-            assignee=request.user,  # type: ignore[arg-type]
+            assignee=request.user,
             version=_seen_version(request),
         )
     except CaseError as error:
@@ -186,12 +185,12 @@ def case_assign_to_me(request: HttpRequest, public_id: uuid.UUID) -> HttpRespons
 
 @require_POST
 @officer_required
-def case_unassign(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+def case_unassign(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpResponse:
     """Put the case back in the queue with nobody assigned."""
     case = access_case_for_officer(request.user, public_id)
     try:
         casework.case_unassign(
-            officer=request.user,  # type: ignore[arg-type]
+            officer=request.user,
             case=case,
             version=_seen_version(request),
         )

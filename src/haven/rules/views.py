@@ -11,7 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from haven.accounts.access import require_permission
+from haven.accounts.access import AuthenticatedRequest, require_permission
 from haven.rules.actions import amendment_record
 from haven.rules.amendments import AmendmentError, Operation
 from haven.rules.display import check_result, programme_header
@@ -115,14 +115,14 @@ def parameter_detail(request: HttpRequest, programme_id: str, name: str) -> Http
 
 @require_permission(MANAGE_PROGRAMMES)
 @require_http_methods(["GET", "HEAD"])
-def work_programmes(request: HttpRequest) -> HttpResponse:
+def work_programmes(request: AuthenticatedRequest) -> HttpResponse:
     overview = programme_work_list(on_date=timezone.localdate(), language=_language())
     return render(request, "rules/work_programmes.html", {"overview": overview})
 
 
 @require_permission(MANAGE_PROGRAMMES)
 @require_http_methods(["GET", "HEAD"])
-def work_programme(request: HttpRequest, programme_id: str) -> HttpResponse:
+def work_programme(request: AuthenticatedRequest, programme_id: str) -> HttpResponse:
     try:
         work = programme_work_get(programme_id, on_date=timezone.localdate(), language=_language())
     except ProgrammeNotFound:
@@ -132,7 +132,7 @@ def work_programme(request: HttpRequest, programme_id: str) -> HttpResponse:
 
 @require_permission(MANAGE_PROGRAMMES)
 @require_http_methods(["GET", "HEAD", "POST"])
-def amendment_new(request: HttpRequest, programme_id: str) -> HttpResponse:
+def amendment_new(request: AuthenticatedRequest, programme_id: str) -> HttpResponse:
     """Record an amendment in two steps: the form, then a confirm page, then the record.
 
     The first POST only checks and shows what will happen; the POST from the
@@ -156,7 +156,7 @@ def amendment_new(request: HttpRequest, programme_id: str) -> HttpResponse:
         return render(request, "rules/amendment_confirm.html", {"form": form, "preview": preview})
     try:
         amendment_record(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             programme_id=programme_id,
             parameter=spec.parameter,
             operation=spec.operation,

@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.utils import timezone, translation
 from django.views.decorators.cache import never_cache
 
-from haven.accounts.access import require_permission
+from haven.accounts.access import AuthenticatedRequest, require_permission
 from haven.cases.figures import case_figures_for_analyst
 
 
@@ -26,12 +26,12 @@ def health(request: HttpRequest) -> HttpResponse:
 
 
 @require_permission("accounts.review_commission_cases")
-def work_commission(request: HttpRequest) -> HttpResponse:
+def work_commission(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "web/work_commission.html")
 
 
 @require_permission("accounts.view_statistics")
-def work_statistics(request: HttpRequest) -> HttpResponse:
+def work_statistics(request: AuthenticatedRequest) -> HttpResponse:
     language = (translation.get_language() or "en")[:2]
     figures = case_figures_for_analyst(request.user, language=language)
     return render(
