@@ -345,6 +345,7 @@ class CaseMaker:
             programme=self.programme.id,
             stage=stage,
             status=status,
+            state=state,
             applicant_id=user.id,
             language=language,
             created_at=self.at(dates.created),

@@ -371,6 +371,7 @@ def ten_thousand_cases(make_user: MakeUser, consul: User) -> None:
                 programme="shared-values",
                 stage="trp" if status.startswith("trp") else "visa",
                 status=status,
+                state=status.split("_", 1)[1] if "_" in status else status,
                 applicant=applicant,
                 language="en",
                 submitted_at=None if status == "draft" else now - timedelta(minutes=number),

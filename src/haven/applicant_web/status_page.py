@@ -146,7 +146,9 @@ def deadline(case: Case, programme: Programme, today: date, language: str) -> De
     if case.deadline is None or not awaiting_decision(case):
         return None
     started = case.stage_started_on or today
-    rule = fact(programme, f"{case.stage}_decision_deadline", started, language)
+    rule = fact(
+        programme, programme.stage(case.stage).decision_deadline_parameter, started, language
+    )
     if rule is None:
         explanation = _("The latest date by which the law requires a decision.")
     else:

@@ -189,6 +189,7 @@ def apply_transition(case: Case, programme: Programme, action: Action) -> str:
         case.stage_started_on = timezone.localdate()
         case.deadline_missed_on = None
     case.status = move.to_status
+    case.state = move.to_state
     case.version += 1
     return previous
 

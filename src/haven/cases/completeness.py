@@ -119,5 +119,5 @@ def missing_items(
 
 
 def required_documents(programme: Programme, stage: str, on_date: date) -> tuple[str, ...]:
-    value = programme.optional_value(f"{stage}_documents", on_date)
+    value = programme.optional_value(programme.stage(stage).documents_parameter, on_date)
     return tuple(value.value) if value else ()

@@ -31,8 +31,9 @@ class Case(models.Model):
     """One application under one programme, from draft to its last stage.
 
     ``status`` is ``draft``, ``withdrawn`` or ``<stage>_<state>`` (see
-    ``haven.cases.transitions``) and is written only by the actions in
-    ``haven.cases.actions``. ``version`` rises with every change, so two
+    ``haven.cases.transitions``); ``state`` holds the state within the stage
+    on its own (``draft`` and ``withdrawn`` outside any stage), so nothing
+    takes a status apart. Both are written only by ``apply_transition``. ``version`` rises with every change, so two
     officials acting on the same case at once cannot both succeed.
     """
 
@@ -45,6 +46,7 @@ class Case(models.Model):
     programme = models.CharField(_("programme"), max_length=64)
     stage = models.CharField(_("stage"), max_length=64)
     status = models.CharField(_("status"), max_length=64, default="draft")
+    state = models.CharField(_("state"), max_length=32, default="draft")
     applicant = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="cases"
     )

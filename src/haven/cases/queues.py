@@ -434,6 +434,7 @@ def queue_for_officer(
             "programme",
             "stage",
             "status",
+            "state",
             "deadline",
             "submitted_at",
             "version",

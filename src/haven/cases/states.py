@@ -1,8 +1,10 @@
 """A case's status: ``draft``, ``withdrawn``, or a state within its current stage.
 
-The status column holds ``<stage id>_<state>`` (``visa_in_review``); the case's
-``stage`` column holds the stage. ``state_of`` is the one place that takes a
-status apart again.
+A case keeps three columns: ``stage`` (``visa``), ``state`` (``in_review``,
+or ``draft`` / ``withdrawn`` outside any stage) and ``status``, the two
+together (``visa_in_review``), which queues count and filter by. Statuses
+recorded elsewhere (a timeline entry's ``to_status``) are taken apart by
+``state_in``, the one place that does.
 """
 
 from __future__ import annotations
@@ -31,11 +33,11 @@ AWAITING_DECISION: tuple[StageState, ...] = (
 )
 
 
-class HasStatus(Protocol):
+class HasState(Protocol):
     @property
     def stage(self) -> str: ...
     @property
-    def status(self) -> str: ...
+    def state(self) -> str: ...
 
 
 def status_of(stage: str, state: str) -> str:
@@ -48,13 +50,11 @@ def state_in(stage: str, status: str) -> str | None:
     return status[len(prefix) :] if status.startswith(prefix) else None
 
 
-def state_of(case: HasStatus) -> str | None:
+def state_of(case: HasState) -> str | None:
     """The case's state within its current stage; None for a draft or a withdrawn case."""
-    return state_in(case.stage, case.status)
+    return None if case.state in (DRAFT, WITHDRAWN) else case.state
 
 
-def state_or_withdrawn(case: HasStatus) -> str:
-    """The state within the stage, ``withdrawn`` for a withdrawn case (never for a draft)."""
-    if case.status == WITHDRAWN:
-        return WITHDRAWN
-    return state_of(case) or case.status
+def state_or_withdrawn(case: HasState) -> str:
+    """The state within the stage, or ``draft`` / ``withdrawn`` outside any stage."""
+    return case.state

@@ -14,7 +14,7 @@ import enum
 from dataclasses import dataclass
 
 from haven.cases.states import DRAFT, WITHDRAWN, StageState, status_of
-from haven.rules.programme import Programme
+from haven.rules.programme import Programme, StageKind
 
 __all__ = ["DRAFT", "WITHDRAWN", "Action", "StageState", "status_of", "transition"]
 
@@ -69,9 +69,11 @@ DECISION: dict[str, tuple[Move, ...]] = {
     StageState.REFUSED: (),
 }
 
-STAGE_KINDS: dict[str, dict[str, tuple[Move, ...]]] = {"decision": DECISION}
+# The stage kinds whose casework Haven runs (``haven.rules.stages`` says what each needs).
+STAGE_KINDS: dict[StageKind, dict[str, tuple[Move, ...]]] = {StageKind.DECISION: DECISION}
 
-# A stage whose grant issues a document for entering the country (a visa):
+# A stage whose grant issues a document used to enter the country (``IssuedKind.used_to_enter``,
+# a visa):
 # the grant waits for the entry, which opens the next stage, or for the
 # document to expire unused. Replaces the decision kind's final "granted".
 ENTRY_DOCUMENT: dict[str, tuple[Move, ...]] = {
@@ -82,7 +84,6 @@ ENTRY_DOCUMENT: dict[str, tuple[Move, ...]] = {
     ),
     StageState.EXPIRED: (),
 }
-ENTRY_DOCUMENT_KINDS = frozenset({"visa"})
 
 # Statuses outside any stage.
 DRAFT_MOVES: tuple[Move, ...] = (Move(Action.SUBMIT, StageState.SUBMITTED),)
@@ -104,6 +105,7 @@ class Transition:
     from_status: str
     to_status: str
     to_stage: str
+    to_state: str
 
 
 def programme_table(programme: Programme) -> dict[str, dict[Action, Transition]]:
@@ -111,7 +113,9 @@ def programme_table(programme: Programme) -> dict[str, dict[Action, Transition]]
     first = programme.stages[0].id
     table: dict[str, dict[Action, Transition]] = {
         DRAFT: {
-            move.action: Transition(move.action, DRAFT, status_of(first, move.to_state), first)
+            move.action: Transition(
+                move.action, DRAFT, status_of(first, move.to_state), first, move.to_state
+            )
             for move in DRAFT_MOVES
         },
         WITHDRAWN: {},
@@ -122,7 +126,7 @@ def programme_table(programme: Programme) -> dict[str, dict[Action, Transition]]
             continue  # stage kinds whose casework is not built yet have no statuses
         following = programme.stages[index + 1] if index + 1 < len(programme.stages) else None
         states = dict(kind)
-        if stage.issues in ENTRY_DOCUMENT_KINDS and following is not None:
+        if stage.issues.used_to_enter and following is not None:
             states.update(ENTRY_DOCUMENT)
         for state, moves in states.items():
             status = status_of(stage.id, state)
@@ -130,7 +134,11 @@ def programme_table(programme: Programme) -> dict[str, dict[Action, Transition]]
             for move in moves:
                 target = following if move.next_stage and following is not None else stage
                 table[status][move.action] = Transition(
-                    move.action, status, status_of(target.id, move.to_state), target.id
+                    move.action,
+                    status,
+                    status_of(target.id, move.to_state),
+                    target.id,
+                    move.to_state,
                 )
     return table
 

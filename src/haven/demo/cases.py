@@ -69,7 +69,7 @@ from haven.issuance.models import IssuedDocument, PermitNotification
 from haven.people.mrz import check_digit, make_td3, to_mrz_name
 from haven.rules.durations import add_duration
 from haven.rules.nationality import icao_code, parse_nationality
-from haven.rules.programme import Programme
+from haven.rules.programme import IssuedKind, Programme
 from haven.rules.selectors import programme_get
 
 PROGRAMME = "shared-values"
@@ -1010,7 +1010,7 @@ def _with_expiry(line2: str, valid_until: date) -> str:
 
 
 def _deadline(programme: Programme, stage: str, start: date) -> date | None:
-    term = programme.optional_value(f"{stage}_decision_deadline", start)
+    term = programme.optional_value(programme.stage(stage).decision_deadline_parameter, start)
     return add_duration(start, term.value) if term else None
 
 
@@ -1115,7 +1115,9 @@ class _Backdating:
     def _issued(self, document: IssuedDocument, issued_on: date, starts_after: int) -> None:
         document.issued_on = issued_on
         document.valid_from = issued_on + timedelta(days=starts_after)
-        validity = self.programme.value(f"{document.kind}_validity", document.issued_on)
+        validity = self.programme.value(
+            str(IssuedKind(document.kind).validity_parameter), document.issued_on
+        )
         assert validity is not None, "the programme issued it, so it says how long"
         document.valid_until = validity_end(document.valid_from, validity.value)
         if document.kind == IssuedDocument.Kind.VISA:
@@ -1175,8 +1177,11 @@ class _Backdating:
                 "mrz_line2",
             ]
         )
-        window = self.programme.optional_value(
-            f"{document.kind}_notification_window", document.issued_on
+        window_parameter = IssuedKind(document.kind).notification_window_parameter
+        window = (
+            self.programme.optional_value(window_parameter, document.issued_on)
+            if window_parameter
+            else None
         )
         for notification in PermitNotification.objects.filter(document=document):
             notification.window_opens = add_duration(

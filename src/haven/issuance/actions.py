@@ -28,7 +28,7 @@ from haven.people.models import Passport, Person
 from haven.people.mrz import make_mrva, to_mrz_name
 from haven.rules.durations import add_duration
 from haven.rules.nationality import icao_code
-from haven.rules.programme import Programme
+from haven.rules.programme import IssuedKind, Programme
 from haven.rules.selectors import programme_get
 
 NUMBER_PREFIXES = {
@@ -96,7 +96,8 @@ def document_issue(
     """Issue the stage's document. The caller holds the case's lock and its transaction."""
     person = Person.objects.get(case=case, role=Person.Role.APPLICANT)
     passport = Passport.objects.get(person=person)
-    validity = _required(programme, f"{kind}_validity", issued_on)
+    issued = IssuedKind(kind)
+    validity = _required(programme, str(issued.validity_parameter), issued_on)
     valid_until = validity_end(valid_from, validity)
     document = IssuedDocument(
         kind=kind,
@@ -112,7 +113,7 @@ def document_issue(
         issued_by=officer,
     )
     if kind == IssuedDocument.Kind.VISA:
-        document.entries = _required(programme, "visa_entries", issued_on)
+        document.entries = _required(programme, str(issued.entries_parameter), issued_on)
         document.mrz_line1, document.mrz_line2 = make_mrva(
             document_number=document.number,
             issuing_state=icao_code(settings.HAVEN_ISSUING_STATE),
@@ -125,8 +126,8 @@ def document_issue(
             optional_data=passport.number.replace(" ", "")[:16].upper(),
         )
     document.save()
-    if kind != IssuedDocument.Kind.VISA:
-        window = programme.optional_value(f"{kind}_notification_window", issued_on)
+    if issued.notification_window_parameter is not None:
+        window = programme.optional_value(issued.notification_window_parameter, issued_on)
         if window is not None:
             _schedule_notifications(document, window.value)
     return document

@@ -110,7 +110,9 @@ def refusal_ground_choices(
     programme: Programme, stage_id: str, on_date: date, language: str
 ) -> list[tuple[str, str]]:
     """The grounds in force on the date: each as its title in the reader's language and article."""
-    parameter = programme.optional_value(f"{stage_id}_refusal_grounds", on_date)
+    parameter = programme.optional_value(
+        programme.stage(stage_id).refusal_grounds_parameter, on_date
+    )
     if parameter is None:
         return []
     return [
