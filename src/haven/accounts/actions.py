@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
@@ -27,7 +28,6 @@ def user_create(
     Operators call it for officials; the password must pass the same rules as
     everyone's (raises ``ValidationError``). Each role granted is audited.
     """
-    from allauth.account.models import EmailAddress
 
     email = email.strip().lower()
     candidate = User(email=email, full_name=full_name)

@@ -6,6 +6,7 @@ from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
+from django.contrib.auth.models import Group
 from django.http import HttpRequest
 from django.utils import translation
 
@@ -20,7 +21,6 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth sh
         user.preferred_language = language.split("-")[0]
         if commit:
             user.save()
-            from django.contrib.auth.models import Group
 
             user.groups.add(Group.objects.get(name=Role.APPLICANT.value))
         return user

@@ -9,6 +9,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
+        # Signal receivers and roles use the models: importable once the registry is ready.
         from haven.accounts import receivers, roles
 
         receivers.connect()

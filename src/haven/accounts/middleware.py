@@ -6,6 +6,9 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+from allauth.account.internal.flows.login import get_authentication_records
+from allauth.mfa.models import Authenticator
+from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout as auth_logout
@@ -107,8 +110,6 @@ class StaffSessionMiddleware:
 
 def _second_factor_used(request: HttpRequest) -> bool:
     """The session passed the TOTP step at sign-in, or set TOTP up after signing in."""
-    from allauth.account.internal.flows.login import get_authentication_records
-    from allauth.mfa.models import Authenticator
 
     records = get_authentication_records(request, request.user)
     if any(record.get("method") == "mfa" for record in records):
@@ -143,7 +144,6 @@ class StaffMfaMiddleware:
             url_name = resolve(request.path_info).url_name
         except Resolver404:
             url_name = None
-        from allauth.mfa.utils import is_mfa_enabled
 
         if is_mfa_enabled(request.user):
             auth_logout(request)

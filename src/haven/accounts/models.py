@@ -10,6 +10,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from haven.accounts.roles import roles_of
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -63,6 +65,10 @@ class User(AbstractBaseUser, PermissionsMixin):
             ("manage_programmes", "Can maintain programmes, country lists and parameters"),
             ("view_statistics", "Can view statistics and export open data"),
         ]
+
+    def role_names(self) -> list[str]:
+        """The user's roles, in the order Haven lists them (for the audit trail)."""
+        return [role.value for role in roles_of(self)]
 
     def __str__(self) -> str:
         return self.email

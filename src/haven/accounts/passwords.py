@@ -13,9 +13,12 @@ from __future__ import annotations
 from itertools import pairwise
 from typing import Any
 
+from allauth.mfa.utils import is_mfa_enabled
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+from haven.accounts.roles import is_staff_member
 
 SINGLE_FACTOR_MIN_LENGTH = 15
 MULTI_FACTOR_MIN_LENGTH = 8
@@ -26,9 +29,6 @@ SERVICE_WORDS = ("haven", "password", "passwort", "пароль", "residence", "
 def _uses_second_factor(user: Any) -> bool:
     if user is None:
         return False
-    from allauth.mfa.utils import is_mfa_enabled
-
-    from haven.accounts.roles import is_staff_member
 
     saved = getattr(user, "pk", None) is not None
     if (saved or getattr(user, "_haven_roles", None) is not None) and is_staff_member(user):

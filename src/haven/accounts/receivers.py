@@ -9,9 +9,13 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from allauth.account import signals as account_signals
+from allauth.mfa import signals as mfa_signals
+from axes.signals import user_locked_out
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 
+from haven.accounts.lockout import username_from_request
 from haven.audit.actions import audit_record
 from haven.audit.models import EventType
 
@@ -42,7 +46,6 @@ def on_login_failed(
     sender: Any, credentials: dict[str, Any], request: Any = None, **kw: Any
 ) -> None:
     # What was typed is never recorded: people type passwords into the wrong field.
-    from haven.accounts.lockout import username_from_request
 
     login = username_from_request(request, credentials) if request is not None else ""
     user = _user_by_login(login)
@@ -138,10 +141,6 @@ def on_mfa_failed(
 
 
 def connect() -> None:
-    from allauth.account import signals as account_signals
-    from allauth.mfa import signals as mfa_signals
-    from axes.signals import user_locked_out
-
     user_logged_in.connect(on_logged_in, dispatch_uid="haven_logged_in")
     user_logged_out.connect(on_logged_out, dispatch_uid="haven_logged_out")
     user_login_failed.connect(on_login_failed, dispatch_uid="haven_login_failed")

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.apps import apps as global_apps
 from django.contrib.auth.management import create_permissions
+from django.contrib.auth.models import Group, Permission
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -44,7 +45,6 @@ STAFF_ROLES: frozenset[Role] = frozenset(role for role in Role if role != Role.A
 
 def sync_roles() -> None:
     """Create each role's group and give it exactly the permissions in ROLE_PERMISSIONS."""
-    from django.contrib.auth.models import Group, Permission
 
     for app_config in global_apps.get_app_configs():
         create_permissions(app_config, verbosity=0)

@@ -14,6 +14,7 @@ from haven.people.models import Sex
 from haven.people.mrz import check_mrz, cross_check, is_mrz_like, to_mrz_name
 from haven.people.mrz_labels import MRZ_FIELD_NAMES
 from haven.rules.display import nationality_choices, state_choices
+from haven.rules.nationality import parse_nationality
 
 ISO_DATE = "%Y-%m-%d"
 LATIN_NAME = re.compile(r"^[A-Za-z][A-Za-z '\-]*$")
@@ -231,8 +232,6 @@ class PassportForm(forms.Form):
             return
         fields = result.fields
         if self.fill:
-            from haven.rules.nationality import parse_nationality
-
             data["number"] = fields.document_number or ""
             if fields.issuing_state:
                 data["issuing_state"] = parse_nationality(fields.issuing_state).code

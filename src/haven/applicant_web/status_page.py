@@ -25,6 +25,7 @@ from haven.cases.letters import decision_list_for_case
 from haven.cases.models import Case, CaseEvent, CaseEventType, Decision, InformationRequest
 from haven.cases.states import state_in, state_or_withdrawn
 from haven.cases.transitions import WITHDRAWN, Action, allowed_actions, status_of
+from haven.issuance.models import IssuedDocument
 from haven.rules.display import Fact, fact
 from haven.rules.programme import Programme
 from haven.rules.vocabulary import authority_label
@@ -86,8 +87,6 @@ def _event_detail(event: CaseEvent, programme: Programme, language: str) -> str:
     if kind == CaseEventType.ENTRY_RECORDED:
         return _("Entry on %(date)s.") % {"date": _iso_date(details, "entered_on")}
     if kind == CaseEventType.DOCUMENT_ISSUED:
-        from haven.issuance.models import IssuedDocument
-
         labels = dict(IssuedDocument.Kind.choices)
         return _("%(document)s number %(number)s.") % {
             "document": labels.get(details.get("kind", ""), details.get("kind", "")),

@@ -35,8 +35,15 @@ from haven.cases.models import Case
 from haven.cases.selectors import access_case, case_list_for_applicant
 from haven.cases.transitions import DRAFT, Action, allowed_actions
 from haven.cases.vocabulary import document_help, document_label
+from haven.documents.actions import document_remove, document_upload
+from haven.documents.forms import DocumentUploadForm
+from haven.documents.selectors import document_list_for_case, uploaded_kinds
+from haven.documents.validation import UploadRefused
 from haven.issuance.selectors import issued_list_for_case
 from haven.people.models import Passport, Person
+from haven.rules.display import show_value
+from haven.rules.evaluate import Facts, evaluate
+from haven.rules.parameters import ParameterType
 from haven.rules.programme import Programme
 from haven.rules.selectors import ProgrammeNotFound, programme_get
 from haven.rules.vocabulary import authority_name
@@ -54,8 +61,6 @@ def _parts(case: Case) -> tuple[Person, Passport]:
 
 
 def _uploaded_kinds(case: Case) -> set[str]:
-    from haven.documents.selectors import uploaded_kinds
-
     return uploaded_kinds(case)
 
 
@@ -85,8 +90,6 @@ def application_list(request: AuthenticatedRequest) -> HttpResponse:
 def _duration_text(programme: Programme, value: Any) -> str:
     if value is None:
         return ""
-    from haven.rules.display import show_value
-    from haven.rules.parameters import ParameterType
 
     return show_value(programme, ParameterType.DURATION, value.value, _language()).text
 
@@ -227,10 +230,6 @@ def application_declaration(request: AuthenticatedRequest, public_id: uuid.UUID)
 @require_permission(APPLY)
 def application_documents(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpResponse:
     """Upload each document the programme's checklist names; receipts stay visible."""
-    from haven.documents.actions import document_remove, document_upload
-    from haven.documents.forms import DocumentUploadForm
-    from haven.documents.selectors import document_list_for_case
-    from haven.documents.validation import UploadRefused
 
     case = _draft(request, public_id)
     programme = programme_get(case.programme)
@@ -305,7 +304,6 @@ def application_check(request: AuthenticatedRequest, public_id: uuid.UUID) -> Ht
         else:
             return redirect("cases:submitted", submitted.public_id)
     missing = missing_items(case, programme, person, passport, _uploaded_kinds(case), today)
-    from haven.rules.evaluate import Facts, evaluate
 
     language = _language()
     advice = None
@@ -338,8 +336,6 @@ def application_check(request: AuthenticatedRequest, public_id: uuid.UUID) -> Ht
 
 
 def _documents(case: Case) -> list[Any]:
-    from haven.documents.selectors import document_list_for_case
-
     return list(document_list_for_case(case))
 
 
@@ -382,7 +378,6 @@ def application_status(request: AuthenticatedRequest, public_id: uuid.UUID) -> H
 @require_permission(APPLY)
 def application_answer(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpResponse:
     """Answer the official's open request for information, with files if asked for."""
-    from haven.documents.validation import UploadRefused
 
     case = access_case(request.user, public_id)
     information = open_request(case)

@@ -53,10 +53,10 @@ def audit_record(
 
     Anyone's code may call it; state-changing actions call it inside their own
     transaction so the change and its record commit or fail together. The
-    request id and client address come from the request being served.
+    request id and client address come from the request being served. The
+    actor's roles are recorded as the actor names them (``role_names()``):
+    the audit trail sits below the accounts and imports nothing of them.
     """
-    from haven.accounts.roles import roles_of
-
     details = dict(details or {})
     _check_details(details)
     if subject is not None:
@@ -73,7 +73,7 @@ def audit_record(
             sequence=sequence,
             occurred_at=timezone.now(),
             actor=actor_user,
-            actor_role=",".join(role.value for role in roles_of(actor_user)),
+            actor_role=",".join(actor_user.role_names()) if actor_user else "",
             event_type=event_type.value,
             subject_type=subject_type,
             subject_id=str(subject_id),

@@ -18,8 +18,10 @@ from haven.cases.completeness import missing_items
 from haven.cases.errors import CaseError, CaseErrorCode
 from haven.cases.history import record_change
 from haven.cases.models import Case, CaseEventType, Declaration, ReferenceCounter
+from haven.cases.notifications import send_submitted
 from haven.cases.policy import may_act_as, require
 from haven.cases.transitions import DRAFT, STAGE_KINDS, Action, transition
+from haven.documents.selectors import uploaded_kinds
 from haven.people.duplicates import name_keys_for
 from haven.people.models import Passport, Person
 from haven.rules.durations import add_duration
@@ -211,7 +213,6 @@ def case_submit(*, actor: User, case: Case, key: str = "") -> Case:
     outcome does not stop submission (officials decide, never the rules).
     Raises ``CaseError(INCOMPLETE)`` with the missing items as detail.
     """
-    from haven.documents.selectors import uploaded_kinds
 
     programme = programme_get(case.programme)
     today = timezone.localdate()
@@ -275,6 +276,4 @@ def case_withdraw(*, actor: User, case: Case) -> Case:
 
 
 def _notify_submitted(case_pk: int) -> None:
-    from haven.cases.notifications import send_submitted
-
     send_submitted(Case.objects.select_related("applicant").get(pk=case_pk))

@@ -16,11 +16,13 @@ from typing import Any
 
 from django.core.files import File
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from haven.accounts.models import User
 from haven.audit.actions import audit_record
 from haven.audit.models import EventType
+from haven.cases import notifications
 from haven.cases.actions import apply_transition
 from haven.cases.authorities import can_work_stage
 from haven.cases.errors import CaseError, CaseErrorCode
@@ -36,6 +38,15 @@ from haven.cases.models import (
 from haven.cases.policy import allowed_now, may_act_as, require
 from haven.cases.states import StageState, status_of
 from haven.cases.transitions import Action
+from haven.documents.actions import (
+    ANSWER_KIND,
+    document_record,
+    uploads_discard,
+    uploads_store,
+)
+from haven.issuance.actions import document_issue
+from haven.issuance.models import IssuedDocument
+from haven.issuance.regions import region_choices
 from haven.rules.durations import add_duration
 from haven.rules.programme import Programme
 from haven.rules.selectors import programme_get
@@ -68,8 +79,6 @@ def _locked(
 
 def _on_commit_notify(name: str, case_pk: int, **extra: Any) -> None:
     def send() -> None:
-        from haven.cases import notifications
-
         getattr(notifications, name)(
             Case.objects.select_related("applicant").get(pk=case_pk), **extra
         )
@@ -150,7 +159,6 @@ def case_take_next(*, officer: User, stages: Iterable[tuple[str, str]]) -> Case 
     handles. The case's review starts if it had not. Returns None when the
     queue is empty. Two officials asking at once get different cases.
     """
-    from django.db.models import Q
 
     waiting = Q()
     for programme_id, stage_id in stages:
@@ -317,12 +325,6 @@ def case_answer_information(
     ``NO_OPEN_REQUEST``.
     Call it outside any transaction of your own (see ``document_upload``).
     """
-    from haven.documents.actions import (
-        ANSWER_KIND,
-        document_record,
-        uploads_discard,
-        uploads_store,
-    )
 
     answer = answer.strip()
     if not answer:
@@ -429,8 +431,6 @@ def case_approve(
     A visa is valid from ``valid_from`` (today by default, at most a year
     ahead); a permit needs its ``region`` and every checklist document ticked.
     """
-    from haven.issuance.actions import document_issue
-    from haven.issuance.regions import region_choices
 
     today = timezone.localdate()
     valid_from = valid_from or today
@@ -536,7 +536,6 @@ def case_record_entry(
     stage's deadline runs from the entry date. With ``version`` (the one the
     officer saw), a case changed meanwhile is a ``CONFLICT``.
     """
-    from haven.issuance.models import IssuedDocument
 
     with transaction.atomic():
         locked, programme = _locked(case, actor, Action.RECORD_ENTRY, version)
@@ -570,7 +569,6 @@ def case_record_entry(
 
 def case_expire_visa(*, case: Case, today: date) -> Case:
     """The daily check: a visa not used by the end of its validity closes the case."""
-    from haven.issuance.models import IssuedDocument
 
     with transaction.atomic():
         locked, programme = _locked(case, None, Action.EXPIRE, None)

@@ -11,6 +11,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from haven.cases.models import Case
+from haven.cases.vocabulary import document_label
 from haven.people.models import Passport, Person
 from haven.rules.durations import add_duration
 from haven.rules.programme import Programme
@@ -106,8 +107,6 @@ def missing_items(
         missing.append(Missing(Section.DECLARATION, "full_name", str(_("Sign the declaration"))))
     for kind in required_documents(programme, case.stage, on_date):
         if kind not in uploaded_kinds:
-            from haven.cases.vocabulary import document_label
-
             missing.append(
                 Missing(
                     Section.DOCUMENTS,

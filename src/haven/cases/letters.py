@@ -25,6 +25,8 @@ from haven.audit.actions import audit_record
 from haven.audit.models import EventType
 from haven.cases.authorities import officer_authorities, stage_authority
 from haven.cases.models import Case, Decision
+from haven.issuance.models import IssuedDocument
+from haven.issuance.regions import region_name
 from haven.people.models import Person
 from haven.rules.nationality import country_name
 from haven.rules.selectors import programme_get
@@ -116,16 +118,12 @@ def decision_letter_filename(decision: Decision) -> str:
 
 
 def _issued(decision: Decision) -> Any:
-    from haven.issuance.models import IssuedDocument
-
     return (
         IssuedDocument.objects.filter(decision=decision).prefetch_related("notifications").first()
     )
 
 
 def _context(decision: Decision, language: str) -> dict[str, Any]:
-    from haven.issuance.regions import region_name
-
     case = decision.case
     programme = programme_get(case.programme)
     stage = programme.stage(decision.stage)
@@ -170,6 +168,7 @@ def decision_letter_pdf(decision: Decision) -> bytes:
 
     The caller has already checked that the reader may see ``decision``.
     """
+    # WeasyPrint loads pango and its fonts when imported: only where a PDF is made.
     from weasyprint import HTML  # type: ignore[import-untyped]
 
     language = decision.case.language or settings.LANGUAGE_CODE

@@ -19,6 +19,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from haven.cases.models import Case, Decision, InformationRequest
+from haven.issuance.models import IssuedDocument
+from haven.issuance.regions import region_name
 from haven.rules.selectors import programme_get
 
 
@@ -61,7 +63,6 @@ def send_decided(case: Case, *, decision_pk: int) -> None:
 
     The reasons are in the letter, not the email.
     """
-    from haven.issuance.models import IssuedDocument
 
     decision = case.decisions.get(pk=decision_pk)
     issued = (
@@ -99,7 +100,6 @@ def send_notification_window_open(case: Case, notification: Any) -> None:
     ``notification`` is a ``haven.issuance.models.PermitNotification`` of the
     case's permit. Called by the daily checks, which record that it was sent.
     """
-    from haven.issuance.regions import region_name
 
     document = notification.document
     _send(

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
+from django.db.models.fields.json import KeyTextTransform
 from django.http import Http404
 from django.utils import timezone
 
@@ -16,6 +17,7 @@ from haven.accounts.models import User
 from haven.cases.models import Case
 from haven.cases.policy import viewable_case_ids
 from haven.cases.transitions import DRAFT
+from haven.people.models import Person
 from haven.rules.simulation import ApplicationFacts
 
 
@@ -65,7 +67,6 @@ def application_facts(programme_id: str) -> Iterator[ApplicationFacts]:
     Dated by submission, or by start for a draft; withdrawn ones included,
     since a simulation asks what the rules would have said.
     """
-    from haven.people.models import Person
 
     people = (
         Person.objects.filter(case__programme=programme_id, role=Person.Role.APPLICANT)
@@ -124,10 +125,6 @@ def case_summary(programme_id: str | None = None) -> CaseSummary:
     person, under their own code; no citizenship yet under XXX). Four
     grouped queries, however many cases there are.
     """
-    from django.db.models import Count
-    from django.db.models.fields.json import KeyTextTransform
-
-    from haven.people.models import Person
 
     cases = Case.objects.all()
     people = Person.objects.filter(role=Person.Role.APPLICANT)

@@ -8,6 +8,11 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+from allauth.mfa import app_settings
+from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
+from allauth.mfa.utils import decrypt
 from django.db import transaction
 
 from haven.accounts.actions import user_create
@@ -55,8 +60,6 @@ def demo_email(role: Role, number: int = 1) -> str:
 
 def _demo_account(role: Role, email: str, full_name: str) -> DemoAccount:
     """The account, created if missing; officials with TOTP set up."""
-    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
-    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
     created = False
     with transaction.atomic():
@@ -90,10 +93,6 @@ def load_demo_colleagues() -> list[DemoAccount]:
 
 def current_totp_code(email: str) -> tuple[str, int]:
     """The user's current TOTP code and the seconds it stays valid."""
-    from allauth.mfa import app_settings
-    from allauth.mfa.models import Authenticator
-    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
-    from allauth.mfa.utils import decrypt
 
     authenticator = Authenticator.objects.get(
         user__email__iexact=email, type=Authenticator.Type.TOTP

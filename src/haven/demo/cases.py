@@ -39,6 +39,8 @@ from django.db.models import Case as Choose
 from django.db.models import QuerySet, Value, When
 from django.test.utils import override_settings
 from django.utils import timezone, translation
+from PIL import Image
+from pypdf import PdfWriter
 
 from haven.accounts.actions import user_create
 from haven.accounts.models import User
@@ -63,6 +65,7 @@ from haven.demo.accounts import (
     load_demo_colleagues,
 )
 from haven.demo.names import ANSWERS, BANKS, COUNTRIES, STATEMENTS, WEIGHTS, NameBank
+from haven.documents.actions import document_upload
 from haven.documents.models import Document
 from haven.issuance.actions import validity_end
 from haven.issuance.models import IssuedDocument, PermitNotification
@@ -416,7 +419,6 @@ def make_profile(
 
 def demo_png(rng: random.Random, name: str, size: tuple[int, int]) -> SimpleUploadedFile:
     """A small image of one colour: a stand-in scan or photo (each a little different)."""
-    from PIL import Image
 
     buffer = io.BytesIO()
     colour = (rng.randint(40, 220), rng.randint(40, 220), rng.randint(40, 220))
@@ -426,7 +428,6 @@ def demo_png(rng: random.Random, name: str, size: tuple[int, int]) -> SimpleUplo
 
 def demo_pdf(title: str) -> SimpleUploadedFile:
     """A one-page blank PDF: a stand-in passport scan."""
-    from pypdf import PdfWriter
 
     writer = PdfWriter()
     writer.add_blank_page(width=420, height=595)
@@ -885,8 +886,6 @@ class Runner:
         )
 
     def _do_upload(self, case: Case, step: Step) -> Any:
-        from haven.documents.actions import document_upload
-
         params = step.params
         if params.get("pdf"):
             upload = demo_pdf(f"Passport {self.profile.full_name}")

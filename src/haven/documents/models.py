@@ -4,7 +4,10 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from haven.cases.vocabulary import document_label
 
 # The file name extension Haven gives each accepted type (decided by content, never by name).
 EXTENSIONS: dict[str, str] = {
@@ -57,13 +60,11 @@ class Document(models.Model):
     @property
     def kind_label(self) -> str:
         """The document's name in the reader's language (the code itself when unknown)."""
-        from haven.cases.vocabulary import document_label
 
         return document_label(self.kind)
 
     @property
     def download_name(self) -> str:
         """The name the file gets when downloaded: made by Haven, never the uploaded one."""
-        from django.utils import timezone
 
         return f"{self.kind}-{timezone.localtime(self.received_at):%Y%m%d}.{self.extension}"

@@ -90,6 +90,7 @@ def document_pdf(document: IssuedDocument) -> bytes:
 
     The caller has already checked that the reader may see ``document``.
     """
+    # WeasyPrint loads pango and its fonts when imported: only where a PDF is made.
     from weasyprint import HTML  # type: ignore[import-untyped]
 
     language = document.case.language or settings.LANGUAGE_CODE

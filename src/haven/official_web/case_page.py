@@ -33,12 +33,28 @@ from haven.cases.queues import nationality_label, stage_title, state_label, stat
 from haven.cases.selectors import officer_case_ids
 from haven.cases.states import AWAITING_DECISION, state_or_withdrawn
 from haven.cases.transitions import DRAFT, Action, StageState
+from haven.documents.selectors import document_list_for_case
+from haven.issuance.models import IssuedDocument
+from haven.issuance.regions import region_name
+from haven.issuance.selectors import (
+    VALIDITY_LABELS,
+    can_record_notifications,
+    notification_schedule,
+    validity_on,
+)
+from haven.people.duplicates import duplicate_candidates_for
 from haven.people.models import Passport, Person
 from haven.people.mrz import MrzErrorCode, MrzResult, check_mrz, cross_check, is_mrz_like
 from haven.people.mrz_labels import MRZ_FIELD_NAMES
+from haven.rules.display import show_value
+from haven.rules.evaluate import Facts, RulesInputError, evaluate
+from haven.rules.messages import MESSAGES, render
+from haven.rules.nationality import UnknownNationalityCode
+from haven.rules.parameters import ParameterType
 from haven.rules.programme import Programme
 from haven.rules.references import LegalReference
 from haven.rules.selectors import programme_get
+from haven.rules.vocabulary import authority_label, code_label, parameter_label
 
 # The actions an official takes from the case page, in the order the page shows them,
 # with the page that confirms each.
@@ -306,9 +322,6 @@ def _reference(data: Any) -> LegalReference | None:
 
 
 def _parameter_text(programme: Programme, name: str, value: Any, language: str) -> str:
-    from haven.rules.display import show_value
-    from haven.rules.parameters import ParameterType
-
     parameter = programme.parameters.get(name)
     if parameter is None:
         return str(value)
@@ -324,8 +337,6 @@ def shown_evaluation(
     programme: Programme, record: dict[str, Any], language: str
 ) -> ShownEvaluation:
     """An evaluation as ``Evaluation.to_record()`` stored it, in the reader's language."""
-    from haven.rules.messages import MESSAGES, render
-    from haven.rules.vocabulary import parameter_label
 
     reasons = []
     for reason in record.get("reasons", []):
@@ -371,8 +382,6 @@ def shown_evaluation(
 def _rules(
     programme: Programme, case: Case, person: Person | None, today: date, language: str
 ) -> RulesView:
-    from haven.rules.evaluate import Facts, RulesInputError, evaluate
-    from haven.rules.nationality import UnknownNationalityCode
 
     stored = (
         shown_evaluation(programme, case.evaluation, language)
@@ -404,8 +413,6 @@ class DuplicateView:
 
 
 def _duplicates(user: User, person: Person | None, language: str) -> list[DuplicateView]:
-    from haven.people.duplicates import duplicate_candidates_for
-
     if person is None:
         return []
     # Drafts are the applicant's alone until submitted: never shown to officials.
@@ -489,7 +496,6 @@ class ChecklistItem:
 
 def case_checklist(case: Case, programme: Programme, today: date) -> tuple[ChecklistItem, ...]:
     """The documents the current stage's officer ticks off, each with who ticked it (one query)."""
-    from haven.rules.vocabulary import code_label
 
     codes = checklist_codes(programme, case.stage, today)
     if not codes:
@@ -523,15 +529,6 @@ class IssuedRow:
 
 
 def _issued(user: User, programme: Programme, case: Case, today: date) -> list[IssuedRow]:
-    from haven.issuance.models import IssuedDocument
-    from haven.issuance.regions import region_name
-    from haven.issuance.selectors import (
-        VALIDITY_LABELS,
-        can_record_notifications,
-        notification_schedule,
-        validity_on,
-    )
-
     authorities = officer_authorities(user)
     rows = []
     documents = (
@@ -597,8 +594,6 @@ class CasePage:
 
 def case_page_for_officer(user: User, case: Case, *, language: str, today: date) -> CasePage:
     """Everything the official's case page shows. The caller has checked access."""
-    from haven.documents.selectors import document_list_for_case
-    from haven.rules.vocabulary import authority_label
 
     programme = programme_get(case.programme)
     stage = programme.stage(case.stage)

@@ -27,6 +27,7 @@ from haven.cases.errors import CaseError, CaseErrorCode
 from haven.cases.models import Case
 from haven.cases.selectors import access_case_for_officer
 from haven.cases.transitions import Action
+from haven.issuance.regions import region_choices
 from haven.official_web.case_page import case_checklist, case_page_for_officer, officer_actions
 from haven.official_web.forms import (
     ApproveForm,
@@ -42,6 +43,7 @@ from haven.official_web.forms import (
 from haven.official_web.queue_views import officer_required
 from haven.rules.programme import Programme
 from haven.rules.selectors import programme_get
+from haven.rules.vocabulary import authority_label
 
 # Shown on the case page when the case changed between opening a form and sending it.
 CONFLICT_MESSAGE = gettext_lazy(
@@ -278,8 +280,6 @@ def _approve_extra(case: Case, programme: Programme) -> dict[str, Any]:
 @require_http_methods(["GET", "HEAD", "POST"])
 @officer_required
 def case_approve(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpResponse:
-    from haven.issuance.regions import region_choices
-
     def make_form(case: Case, programme: Programme, data: dict[str, Any] | None) -> VersionForm:
         return ApproveForm(
             data,
@@ -355,8 +355,6 @@ def case_record_entry(request: AuthenticatedRequest, public_id: uuid.UUID) -> Ht
         )
 
     def extra(case: Case, programme: Programme) -> dict[str, Any]:
-        from haven.rules.vocabulary import authority_label
-
         ids = [stage.id for stage in programme.stages]
         index = ids.index(case.stage) + 1
         following = programme.stages[index] if index < len(ids) else None

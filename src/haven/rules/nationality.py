@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 
 import pycountry
+from babel import Locale
 
 
 class NationalityKind(enum.StrEnum):
@@ -90,7 +91,6 @@ def all_nationality_codes() -> list[str]:
 
 def country_name(code: str, language: str) -> str:
     """The state's name in the reader's language (CLDR, through Babel)."""
-    from babel import Locale
 
     names = Locale.parse(language).territories
     return str(names.get(code) or code)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from haven.rules.messages import render
 from haven.rules.references import LegalReference
 
 
@@ -25,8 +26,6 @@ class Reason:
     params: dict[str, Any] = field(default_factory=dict)
 
     def message(self, language: str | None = None) -> str:
-        from haven.rules.messages import render
-
         return render(self.code, self.params, language)
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.db import connection
 from django.db.models import QuerySet
 
 from haven.rules import display
@@ -64,7 +65,6 @@ def _shipped(programme_id: str) -> Programme:
 
 def amendments_recorded() -> bool:
     """Whether the database holds the amendments table (false before the first migrate)."""
-    from django.db import connection
 
     return Amendment._meta.db_table in connection.introspection.table_names()
 

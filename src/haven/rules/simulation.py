@@ -16,6 +16,7 @@ import numpy.typing as npt
 
 from haven.rules.amendments import AmendmentSpec, apply_amendments
 from haven.rules.batch import OUTCOMES, BatchEvaluator, compile_batch
+from haven.rules.evaluate import Facts, evaluate
 from haven.rules.programme import Programme
 
 # The list a rule set reads: the target of "add:XX@date" and "remove:XX@date".
@@ -171,7 +172,6 @@ def simulate_applications(
     Each is evaluated on its own date (submission, or start for a draft)
     unless ``on_date`` is given.
     """
-    from haven.rules.evaluate import Facts, evaluate
 
     report = SimulationReport()
     for application in applications:

@@ -12,6 +12,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from haven.accounts.actions import user_create, user_grant_role, user_revoke_role
 from haven.accounts.models import User
 from haven.accounts.roles import Role
+from haven.cases.errors import CaseError
+from haven.cases.supervision import supervisor_add, supervisor_remove
 
 ROLE_NAMES = [role.value for role in Role]
 
@@ -58,9 +60,6 @@ class Command(BaseCommand):
         self.stdout.write(f"{action}: {role.value} for {user.email}")
 
     def _supervise(self, user: User, action: str) -> None:
-        from haven.cases.errors import CaseError
-        from haven.cases.supervision import supervisor_add, supervisor_remove
-
         if action == "unsupervise":
             changed = supervisor_remove(user=user)
         else:

@@ -26,6 +26,7 @@ from haven.cases.policy import (
     with_policy_table,
 )
 from haven.cases.selectors import CaseSummary, case_summary
+from haven.rules.loader import load_programmes
 from haven.rules.selectors import ProgrammeNotFound, programme_shipped
 
 
@@ -54,8 +55,6 @@ class Command(BaseCommand):
             try:
                 programme_shipped(programme_id)
             except ProgrammeNotFound:
-                from haven.rules.loader import load_programmes
-
                 known = ", ".join(load_programmes())
                 raise CommandError(
                     f"Unknown programme {programme_id!r}; known programmes: {known}.",

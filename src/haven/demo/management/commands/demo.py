@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -14,6 +15,7 @@ from haven.demo.accounts import (
     demo_email,
     load_demo_accounts,
 )
+from haven.demo.cases import applicant_email, load_demo_cases
 
 
 def case_count(text: str) -> int:
@@ -55,8 +57,6 @@ class Command(BaseCommand):
             self._totp(options["email"])
 
     def _load(self, cases: int) -> None:
-        from haven.demo.cases import applicant_email, load_demo_cases
-
         accounts = load_demo_accounts()
         created = sum(account.created for account in accounts)
         self.stdout.write(f"Demo accounts: {created} created, {len(accounts) - created} kept.")
@@ -86,8 +86,6 @@ class Command(BaseCommand):
         )
 
     def _totp(self, email: str) -> None:
-        from allauth.mfa.models import Authenticator
-
         try:
             code, seconds = current_totp_code(email)
         except Authenticator.DoesNotExist:

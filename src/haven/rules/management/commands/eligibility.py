@@ -16,6 +16,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 
 from haven.rules.evaluate import Facts, RulesInputError, evaluate
+from haven.rules.loader import load_programmes
 from haven.rules.nationality import UnknownNationalityCode
 from haven.rules.outcome import Evaluation
 from haven.rules.selectors import (
@@ -66,8 +67,6 @@ class Command(BaseCommand):
             facts = Facts.from_codes(options["nationality"], options["residence"])
             result = evaluate(programme, facts, options["date"], options["stage"])
         except ProgrammeNotFound:
-            from haven.rules.loader import load_programmes
-
             known = ", ".join(load_programmes())
             raise CommandError(
                 f"Unknown programme {options['programme']!r}; known programmes: {known}.",

@@ -16,6 +16,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from tqdm import tqdm
 
+from haven.cases.selectors import application_count, application_facts
 from haven.rules.amendments import AmendmentError, parse_amend_option
 from haven.rules.batch import compile_batch
 from haven.rules.evaluate import RulesInputError
@@ -132,7 +133,6 @@ class Command(BaseCommand):
     def _stored_applications(
         self, programme: Programme, proposed: Programme, options: dict[str, Any]
     ) -> None:
-        from haven.cases.selectors import application_count, application_facts
 
         total = application_count(programme.id)
         with tqdm(
