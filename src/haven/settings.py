@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "haven.rules",
     "haven.people",
     "haven.cases",
+    "haven.casework",
     "haven.documents",
     "haven.issuance",
     "haven.movements",

@@ -7,8 +7,8 @@ from datetime import timedelta
 from django.utils import timezone, translation
 
 from haven.accounts.models import User
-from haven.cases import actions, casework
 from haven.cases.models import Case, Decision, InformationRequest
+from haven.casework import applicant_actions, official_actions
 from tests.cases.helpers import complete_draft
 
 REFUSAL_EXPLANATION = "The passport scan does not match the passport data."
@@ -22,11 +22,11 @@ def submitted_case(applicant: User, language: str = "en") -> Case:
     """A submitted application, started while the applicant read Haven in ``language``."""
     with translation.override(language):
         draft = complete_draft(applicant)
-    return actions.case_submit(actor=applicant, case=draft)
+    return applicant_actions.case_submit(actor=applicant, case=draft)
 
 
 def in_review(case: Case, officer: User) -> Case:
-    return casework.case_start_review(officer=officer, case=case)
+    return official_actions.case_start_review(officer=officer, case=case)
 
 
 def request_information(
@@ -35,7 +35,7 @@ def request_information(
     case = reload(case)
     if case.status.endswith("_submitted"):
         case = in_review(case, officer)
-    return casework.case_request_information(
+    return official_actions.case_request_information(
         officer=officer,
         case=case,
         version=case.version,
@@ -48,7 +48,7 @@ def refuse(case: Case, officer: User, grounds: tuple[str, ...] = ("documents_fal
     case = reload(case)
     if case.status.endswith("_submitted"):
         case = in_review(case, officer)
-    return casework.case_refuse(
+    return official_actions.case_refuse(
         officer=officer,
         case=case,
         version=case.version,
@@ -61,4 +61,4 @@ def approve(case: Case, officer: User) -> Decision:
     case = reload(case)
     if case.status.endswith("_submitted"):
         case = in_review(case, officer)
-    return casework.case_approve(officer=officer, case=case, version=case.version)
+    return official_actions.case_approve(officer=officer, case=case, version=case.version)

@@ -9,8 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from haven.accounts.models import User
-from haven.cases import actions
 from haven.cases.models import Case
+from haven.casework import applicant_actions
 from haven.people.mrz import make_td3
 
 PERSON = {
@@ -59,10 +59,10 @@ def image_upload(
 def complete_draft(applicant: User, *, upload: bool = True) -> Case:
     from haven.documents.actions import document_upload
 
-    case = actions.case_start(applicant=applicant, programme_id="shared-values")
-    actions.case_update_person(actor=applicant, case=case, data=PERSON)
-    actions.case_update_passport(actor=applicant, case=case, data=PASSPORT)
-    actions.case_sign_declaration(
+    case = applicant_actions.case_start(applicant=applicant, programme_id="shared-values")
+    applicant_actions.case_update_person(actor=applicant, case=case, data=PERSON)
+    applicant_actions.case_update_passport(actor=applicant, case=case, data=PASSPORT)
+    applicant_actions.case_sign_declaration(
         actor=applicant, case=case, full_name="Anna Maria Schmidt", statement="", language="en"
     )
     if upload:

@@ -12,9 +12,9 @@ from django.db import connection
 from haven.accounts.roles import Role
 from haven.audit.chain import verify_chain
 from haven.audit.models import AuditEvent, EventType
-from haven.cases import actions
 from haven.cases.errors import CaseError, CaseErrorCode
 from haven.cases.models import Case, CaseEventType
+from haven.casework import applicant_actions
 from tests.cases.helpers import complete_draft
 
 pytestmark = pytest.mark.django_db
@@ -23,16 +23,16 @@ pytestmark = pytest.mark.django_db
 def test_a_draft_programme_cannot_be_applied_to(make_user) -> None:
     applicant = make_user(Role.APPLICANT)
     with pytest.raises(CaseError) as raised:
-        actions.case_start(applicant=applicant, programme_id="people-in-spirit")
+        applicant_actions.case_start(applicant=applicant, programme_id="people-in-spirit")
     assert raised.value.code == CaseErrorCode.PROGRAMME_NOT_OPEN
     assert not Case.objects.exists()
 
 
 def test_submitting_an_incomplete_draft_lists_what_is_missing(make_user) -> None:
     applicant = make_user(Role.APPLICANT)
-    case = actions.case_start(applicant=applicant, programme_id="shared-values")
+    case = applicant_actions.case_start(applicant=applicant, programme_id="shared-values")
     with pytest.raises(CaseError) as raised:
-        actions.case_submit(actor=applicant, case=case)
+        applicant_actions.case_submit(actor=applicant, case=case)
     assert raised.value.code == CaseErrorCode.INCOMPLETE
     detail: list = raised.value.detail  # type: ignore[assignment]
     sections = {item.section for item in detail}
@@ -48,7 +48,7 @@ def test_submission_stores_the_evaluation_a_reference_and_a_deadline(
     applicant = make_user(Role.APPLICANT)
     case = complete_draft(applicant)
     with django_capture_on_commit_callbacks(execute=True):
-        submitted = actions.case_submit(actor=applicant, case=case)
+        submitted = applicant_actions.case_submit(actor=applicant, case=case)
     assert submitted.status == "visa_submitted"
     assert re.fullmatch(r"HVN-\d{4}-\d{6}", submitted.reference or "")
     assert submitted.evaluation is not None
@@ -67,8 +67,8 @@ def test_submission_stores_the_evaluation_a_reference_and_a_deadline(
 def test_submitting_twice_gives_one_application(make_user) -> None:
     applicant = make_user(Role.APPLICANT)
     case = complete_draft(applicant)
-    first = actions.case_submit(actor=applicant, case=case)
-    again = actions.case_submit(actor=applicant, case=case)
+    first = applicant_actions.case_submit(actor=applicant, case=case)
+    again = applicant_actions.case_submit(actor=applicant, case=case)
     assert again.reference == first.reference
     assert again.version == first.version
     assert AuditEvent.objects.filter(event_type=EventType.CASE_SUBMITTED).count() == 1
@@ -83,7 +83,7 @@ def test_concurrent_submissions_give_exactly_one(make_user) -> None:
 
     def submit() -> None:
         try:
-            references.append(actions.case_submit(actor=applicant, case=case).reference)
+            references.append(applicant_actions.case_submit(actor=applicant, case=case).reference)
         except BaseException as error:  # pragma: no cover - reported below
             errors.append(error)
         finally:
@@ -101,24 +101,28 @@ def test_concurrent_submissions_give_exactly_one(make_user) -> None:
 
 
 def test_references_count_up_within_the_year(make_user) -> None:
-    first = actions.case_submit(actor=(a := make_user(Role.APPLICANT)), case=complete_draft(a))
-    second = actions.case_submit(actor=(b := make_user(Role.APPLICANT)), case=complete_draft(b))
+    first = applicant_actions.case_submit(
+        actor=(a := make_user(Role.APPLICANT)), case=complete_draft(a)
+    )
+    second = applicant_actions.case_submit(
+        actor=(b := make_user(Role.APPLICANT)), case=complete_draft(b)
+    )
     assert int(second.reference[-6:]) == int(first.reference[-6:]) + 1  # type: ignore[index]
 
 
 def test_a_submitted_application_can_no_longer_be_changed(make_user) -> None:
     applicant = make_user(Role.APPLICANT)
-    case = actions.case_submit(actor=applicant, case=complete_draft(applicant))
+    case = applicant_actions.case_submit(actor=applicant, case=complete_draft(applicant))
     with pytest.raises(CaseError) as raised:
-        actions.case_update_person(actor=applicant, case=case, data={"surname": "Other"})
+        applicant_actions.case_update_person(actor=applicant, case=case, data={"surname": "Other"})
     assert raised.value.code == CaseErrorCode.NOT_A_DRAFT
 
 
 def test_withdrawal(make_user) -> None:
     applicant = make_user(Role.APPLICANT)
-    case = actions.case_submit(actor=applicant, case=complete_draft(applicant))
-    withdrawn = actions.case_withdraw(actor=applicant, case=case)
+    case = applicant_actions.case_submit(actor=applicant, case=complete_draft(applicant))
+    withdrawn = applicant_actions.case_withdraw(actor=applicant, case=case)
     assert withdrawn.status == "withdrawn"
     with pytest.raises(CaseError) as raised:
-        actions.case_withdraw(actor=applicant, case=withdrawn)
+        applicant_actions.case_withdraw(actor=applicant, case=withdrawn)
     assert raised.value.code == CaseErrorCode.ACTION_NOT_ALLOWED

@@ -12,9 +12,9 @@ from django.utils import timezone
 from haven.accounts.models import User
 from haven.accounts.roles import Role
 from haven.audit.models import AuditEvent
-from haven.cases import actions, casework
 from haven.cases.errors import CaseError, CaseErrorCode
 from haven.cases.models import Case, CaseEvent, Decision
+from haven.casework import applicant_actions, official_actions
 from haven.issuance.actions import validity_end
 from haven.issuance.models import IssuedDocument, PermitNotification
 from haven.people.mrz import check_mrz
@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db(transaction=False)
 @pytest.fixture
 def submitted(make_user: Callable[..., User]) -> Case:
     applicant = make_user(Role.APPLICANT)
-    return actions.case_submit(actor=applicant, case=complete_draft(applicant))
+    return applicant_actions.case_submit(actor=applicant, case=complete_draft(applicant))
 
 
 def _reload(case: Case) -> Case:
@@ -35,14 +35,14 @@ def _reload(case: Case) -> Case:
 
 
 def _granted_visa(case: Case, consul: User) -> Case:
-    casework.case_start_review(officer=consul, case=case)
+    official_actions.case_start_review(officer=consul, case=case)
     case = _reload(case)
-    casework.case_approve(officer=consul, case=case, version=case.version)
+    official_actions.case_approve(officer=consul, case=case, version=case.version)
     return _reload(case)
 
 
 def test_start_review_assigns_and_is_seen_by_the_applicant(submitted: Case, consul: User) -> None:
-    case = casework.case_start_review(officer=consul, case=submitted)
+    case = official_actions.case_start_review(officer=consul, case=submitted)
     assert (case.status, case.assignee) == ("visa_in_review", consul)
     event = CaseEvent.objects.filter(case=case).first()
     assert event is not None
@@ -52,7 +52,7 @@ def test_start_review_assigns_and_is_seen_by_the_applicant(submitted: Case, cons
 def test_an_officer_of_another_authority_changes_nothing(submitted: Case, migration: User) -> None:
     before = AuditEvent.objects.count()
     with pytest.raises(CaseError) as error:
-        casework.case_start_review(officer=migration, case=submitted)
+        official_actions.case_start_review(officer=migration, case=submitted)
     assert error.value.code == CaseErrorCode.NOT_PERMITTED
     assert _reload(submitted).status == "visa_submitted"
     assert AuditEvent.objects.count() == before
@@ -64,32 +64,32 @@ def test_take_next_gives_the_nearest_deadline_first_and_never_twice(
     cases = []
     for _ in range(2):
         applicant = make_user(Role.APPLICANT)
-        cases.append(actions.case_submit(actor=applicant, case=complete_draft(applicant)))
+        cases.append(applicant_actions.case_submit(actor=applicant, case=complete_draft(applicant)))
     Case.objects.filter(pk=cases[1].pk).update(deadline=date(2026, 1, 1))
     stages = [("shared-values", "visa")]
-    first = casework.case_take_next(officer=consul, stages=stages)
-    second = casework.case_take_next(officer=consul, stages=stages)
+    first = official_actions.case_take_next(officer=consul, stages=stages)
+    second = official_actions.case_take_next(officer=consul, stages=stages)
     assert first is not None
     assert second is not None
     assert (first.pk, second.pk) == (cases[1].pk, cases[0].pk)
     assert first.status == "visa_in_review"
-    assert casework.case_take_next(officer=consul, stages=stages) is None
+    assert official_actions.case_take_next(officer=consul, stages=stages) is None
 
 
 def test_request_and_answer_information(submitted: Case, consul: User) -> None:
-    case = casework.case_start_review(officer=consul, case=submitted)
+    case = official_actions.case_start_review(officer=consul, case=submitted)
     due = timezone.localdate() + timedelta(days=14)
     with pytest.raises(CaseError) as error:
-        casework.case_request_information(
+        official_actions.case_request_information(
             officer=consul, case=case, version=case.version, message=" ", due_on=due
         )
     assert error.value.code == CaseErrorCode.MESSAGE_REQUIRED
     mail.outbox.clear()
     with pytest.raises(CaseError):  # a stale version
-        casework.case_request_information(
+        official_actions.case_request_information(
             officer=consul, case=case, version=case.version - 1, message="x", due_on=due
         )
-    request = casework.case_request_information(
+    request = official_actions.case_request_information(
         officer=consul,
         case=case,
         version=case.version,
@@ -99,7 +99,7 @@ def test_request_and_answer_information(submitted: Case, consul: User) -> None:
     case = _reload(case)
     assert case.status == "visa_info_requested"
     assert request.due_on == due
-    casework.case_answer_information(
+    applicant_actions.case_answer_information(
         applicant=case.applicant, case=case, answer="Here is a better scan."
     )
     case = _reload(case)
@@ -107,17 +107,19 @@ def test_request_and_answer_information(submitted: Case, consul: User) -> None:
     request.refresh_from_db()
     assert request.answer == "Here is a better scan."
     with pytest.raises(CaseError) as error:
-        casework.case_answer_information(applicant=case.applicant, case=case, answer="again")
+        applicant_actions.case_answer_information(
+            applicant=case.applicant, case=case, answer="again"
+        )
     assert error.value.code == CaseErrorCode.NO_OPEN_REQUEST
 
 
 def test_request_sends_the_email_after_commit(
     submitted: Case, consul: User, django_capture_on_commit_callbacks: Callable[..., object]
 ) -> None:
-    case = casework.case_start_review(officer=consul, case=submitted)
+    case = official_actions.case_start_review(officer=consul, case=submitted)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):  # type: ignore[attr-defined]
-        casework.case_request_information(
+        official_actions.case_request_information(
             officer=consul,
             case=case,
             version=case.version,
@@ -169,14 +171,14 @@ def test_three_year_permit_from_29_february() -> None:
 def test_refusal_needs_grounds_and_words_and_names_its_legal_basis(
     submitted: Case, consul: User
 ) -> None:
-    case = casework.case_start_review(officer=consul, case=submitted)
+    case = official_actions.case_start_review(officer=consul, case=submitted)
     for grounds, explanation, code in [
         ([], "Because.", CaseErrorCode.GROUNDS_REQUIRED),
         (["no_such_ground"], "Because.", CaseErrorCode.UNKNOWN_GROUND),
         (["security"], "  ", CaseErrorCode.EXPLANATION_REQUIRED),
     ]:
         with pytest.raises(CaseError) as error:
-            casework.case_refuse(
+            official_actions.case_refuse(
                 officer=consul,
                 case=case,
                 version=case.version,
@@ -185,7 +187,7 @@ def test_refusal_needs_grounds_and_words_and_names_its_legal_basis(
             )
         assert error.value.code == code
     assert _reload(case).status == "visa_in_review"
-    decision = casework.case_refuse(
+    decision = official_actions.case_refuse(
         officer=consul,
         case=case,
         version=case.version,
@@ -201,11 +203,11 @@ def test_refusal_needs_grounds_and_words_and_names_its_legal_basis(
 
 
 def test_a_second_decision_on_the_same_version_is_a_conflict(submitted: Case, consul: User) -> None:
-    case = casework.case_start_review(officer=consul, case=submitted)
+    case = official_actions.case_start_review(officer=consul, case=submitted)
     version = case.version
-    casework.case_approve(officer=consul, case=case, version=version)
+    official_actions.case_approve(officer=consul, case=case, version=version)
     with pytest.raises(CaseError) as error:
-        casework.case_refuse(
+        official_actions.case_refuse(
             officer=consul, case=case, version=version, grounds=["security"], explanation="x"
         )
     assert error.value.code == CaseErrorCode.CONFLICT
@@ -217,18 +219,22 @@ def test_entry_opens_the_permit_stage_with_its_deadline(
 ) -> None:
     case = _granted_visa(submitted, consul)
     today = timezone.localdate()
-    case = casework.case_record_entry(actor=consul, case=case, entered_on=today, source="officer")
+    case = official_actions.case_record_entry(
+        actor=consul, case=case, entered_on=today, source="officer"
+    )
     assert (case.stage, case.status, case.stage_started_on) == ("trp", "trp_submitted", today)
     assert case.deadline == validity_end(today + timedelta(days=1), {"months": 4})
     assert IssuedDocument.objects.get(case=case, kind="visa").used_on == today
     with pytest.raises(CaseError):  # the visa is used: no second entry
-        casework.case_record_entry(actor=consul, case=case, entered_on=today, source="officer")
+        official_actions.case_record_entry(
+            actor=consul, case=case, entered_on=today, source="officer"
+        )
 
 
 def test_entry_outside_the_visa_validity_is_refused(submitted: Case, consul: User) -> None:
     case = _granted_visa(submitted, consul)
     with pytest.raises(CaseError) as error:
-        casework.case_record_entry(
+        official_actions.case_record_entry(
             actor=consul,
             case=case,
             entered_on=timezone.localdate() - timedelta(days=1),
@@ -242,8 +248,8 @@ def test_an_unused_visa_expires_the_day_after_its_last_day(submitted: Case, cons
     case = _granted_visa(submitted, consul)
     visa = IssuedDocument.objects.get(case=case)
     with pytest.raises(CaseError):
-        casework.case_expire_visa(case=case, today=visa.valid_until)
-    case = casework.case_expire_visa(case=case, today=visa.valid_until + timedelta(days=1))
+        official_actions.case_expire_visa(case=case, today=visa.valid_until)
+    case = official_actions.case_expire_visa(case=case, today=visa.valid_until + timedelta(days=1))
     assert case.status == "visa_expired"
 
 
@@ -252,20 +258,28 @@ def test_permit_needs_the_checklist_and_a_region_then_schedules_notifications(
 ) -> None:
     case = _granted_visa(submitted, consul)
     today = timezone.localdate()
-    case = casework.case_record_entry(actor=consul, case=case, entered_on=today, source="officer")
-    case = casework.case_start_review(officer=migration, case=case)
+    case = official_actions.case_record_entry(
+        actor=consul, case=case, entered_on=today, source="officer"
+    )
+    case = official_actions.case_start_review(officer=migration, case=case)
     with pytest.raises(CaseError) as error:
-        casework.case_approve(officer=migration, case=case, version=case.version, region="RU-MOW")
+        official_actions.case_approve(
+            officer=migration, case=case, version=case.version, region="RU-MOW"
+        )
     assert error.value.code == CaseErrorCode.CHECKLIST_INCOMPLETE
     assert "fee_receipt" in error.value.detail  # type: ignore[operator]
-    codes = casework.checklist_codes(programme_get("shared-values"), "trp", today)
+    codes = official_actions.checklist_codes(programme_get("shared-values"), "trp", today)
     assert "language_certificate" not in codes
     for code in codes:
-        case = casework.case_check_document(officer=migration, case=case, code=code, checked=True)
+        case = official_actions.case_check_document(
+            officer=migration, case=case, code=code, checked=True
+        )
     with pytest.raises(CaseError) as error:
-        casework.case_approve(officer=migration, case=case, version=case.version, region="")
+        official_actions.case_approve(officer=migration, case=case, version=case.version, region="")
     assert error.value.code == CaseErrorCode.REGION_REQUIRED
-    casework.case_approve(officer=migration, case=case, version=case.version, region="RU-MOW")
+    official_actions.case_approve(
+        officer=migration, case=case, version=case.version, region="RU-MOW"
+    )
     case = _reload(case)
     assert case.status == "trp_granted"
     permit = IssuedDocument.objects.get(case=case, kind="trp")

@@ -21,9 +21,9 @@ from haven.accounts.models import User
 from haven.accounts.roles import Role
 from haven.audit.chain import verify_chain
 from haven.audit.models import AuditEvent, EventType
-from haven.cases import actions, casework
 from haven.cases.errors import CaseError, CaseErrorCode
 from haven.cases.models import Case, CaseEvent, CaseEventType, Decision
+from haven.casework import applicant_actions, official_actions
 from haven.issuance.models import IssuedDocument
 from tests.cases.helpers import complete_draft
 
@@ -36,9 +36,9 @@ def test_twenty_officials_deciding_at_once_give_exactly_one_decision(
     make_user: Callable[..., User],
 ) -> None:
     applicant = make_user(Role.APPLICANT)
-    case = actions.case_submit(actor=applicant, case=complete_draft(applicant))
+    case = applicant_actions.case_submit(actor=applicant, case=complete_draft(applicant))
     officials = [make_user(Role.CONSULAR_OFFICER, mfa=False) for _ in range(OFFICIALS)]
-    case = casework.case_start_review(officer=officials[0], case=case)
+    case = official_actions.case_start_review(officer=officials[0], case=case)
     seen_version = case.version
     barrier = threading.Barrier(OFFICIALS)
     results: list[Any] = [None] * OFFICIALS
@@ -49,9 +49,9 @@ def test_twenty_officials_deciding_at_once_give_exactly_one_decision(
             seen = Case.objects.get(pk=case.pk)  # as the official's page showed it
             barrier.wait(timeout=60)
             if index % 2 == 0:
-                casework.case_approve(officer=official, case=seen, version=seen_version)
+                official_actions.case_approve(officer=official, case=seen, version=seen_version)
             else:
-                casework.case_refuse(
+                official_actions.case_refuse(
                     officer=official,
                     case=seen,
                     version=seen_version,

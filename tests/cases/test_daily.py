@@ -18,11 +18,11 @@ from django.utils.formats import date_format
 from haven.accounts.models import User
 from haven.accounts.roles import Role, sync_roles
 from haven.audit.models import AuditEvent, EventType
-from haven.cases import actions, casework, notifications
 from haven.cases.errors import CaseError, CaseErrorCode
 from haven.cases.models import Case, CaseEvent, InformationRequest, ReminderSent
 from haven.cases.supervision import DEADLINE_REPORTS, supervisors_for
-from haven.cases.tasks import daily_checks
+from haven.casework import applicant_actions, notifications, official_actions
+from haven.casework.tasks import daily_checks
 from haven.issuance.models import IssuedDocument, PermitNotification
 from haven.rules.selectors import programme_get
 from tests.cases.helpers import complete_draft
@@ -32,7 +32,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def sent(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[tuple[Any, ...]]]:
-    """The applicant reminders asked of ``haven.cases.notifications``, recorded instead of sent."""
+    """The applicant reminders asked of ``haven.casework.notifications``, recorded instead of sent."""
     calls: dict[str, list[tuple[Any, ...]]] = {"due_soon": [], "window_open": []}
     monkeypatch.setattr(
         notifications,
@@ -52,7 +52,7 @@ def sent(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[tuple[Any, ...]]]:
 @pytest.fixture
 def submitted(make_user: Callable[..., User]) -> Case:
     applicant = make_user(Role.APPLICANT)
-    return actions.case_submit(actor=applicant, case=complete_draft(applicant))
+    return applicant_actions.case_submit(actor=applicant, case=complete_draft(applicant))
 
 
 def _reload(case: Case) -> Case:
@@ -64,15 +64,15 @@ def _run(day: date) -> dict[str, int]:
 
 
 def _granted_visa(case: Case, consul: User) -> Case:
-    casework.case_start_review(officer=consul, case=case)
+    official_actions.case_start_review(officer=consul, case=case)
     case = _reload(case)
-    casework.case_approve(officer=consul, case=case, version=case.version)
+    official_actions.case_approve(officer=consul, case=case, version=case.version)
     return _reload(case)
 
 
 def _entered(case: Case, consul: User) -> Case:
     case = _granted_visa(case, consul)
-    return casework.case_record_entry(
+    return official_actions.case_record_entry(
         actor=consul, case=case, entered_on=timezone.localdate(), source="officer"
     )
 
@@ -106,7 +106,7 @@ def test_a_used_visa_never_expires_the_case(submitted: Case, consul: User) -> No
 
 def test_a_withdrawn_case_keeps_its_status(submitted: Case, consul: User) -> None:
     case = _granted_visa(submitted, consul)
-    actions.case_withdraw(actor=case.applicant, case=case)
+    applicant_actions.case_withdraw(actor=case.applicant, case=case)
     visa = IssuedDocument.objects.get(case=case)
     assert _run(visa.valid_until + timedelta(days=1))["visas_expired"] == 0
     assert _reload(case).status == "withdrawn"
@@ -144,8 +144,8 @@ def test_a_missed_deadline_is_marked_once_without_changing_the_status(submitted:
 def test_a_case_waiting_for_information_can_miss_its_deadline(
     submitted: Case, consul: User
 ) -> None:
-    case = casework.case_start_review(officer=consul, case=submitted)
-    casework.case_request_information(
+    case = official_actions.case_start_review(officer=consul, case=submitted)
+    official_actions.case_request_information(
         officer=consul,
         case=case,
         version=case.version,
@@ -166,7 +166,7 @@ def test_a_decided_case_misses_nothing(submitted: Case, consul: User) -> None:
 def test_marking_refuses_a_case_within_its_deadline_and_changes_nothing(submitted: Case) -> None:
     assert submitted.deadline is not None
     with pytest.raises(CaseError) as error:
-        casework.case_mark_deadline_missed(case=submitted, today=submitted.deadline)
+        official_actions.case_mark_deadline_missed(case=submitted, today=submitted.deadline)
     assert error.value.code == CaseErrorCode.ACTION_NOT_ALLOWED
     assert _reload(submitted).deadline_missed_on is None
     assert not CaseEvent.objects.filter(type="DEADLINE_MISSED").exists()
@@ -214,7 +214,7 @@ def test_a_failed_report_is_sent_on_the_next_run(
 ) -> None:
     _supervise(consul)
     assert submitted.deadline is not None
-    from haven.cases import tasks
+    from haven.casework import tasks
 
     def refuse(*args: Any, **kwargs: Any) -> None:
         raise smtplib.SMTPServerDisconnected("gone")
@@ -301,8 +301,8 @@ def test_an_inactive_supervisor_gets_no_report(consul: User) -> None:
 
 
 def _information_requested(case: Case, consul: User, due_on: date) -> InformationRequest:
-    case = casework.case_start_review(officer=consul, case=case)
-    return casework.case_request_information(
+    case = official_actions.case_start_review(officer=consul, case=case)
+    return official_actions.case_request_information(
         officer=consul, case=case, version=case.version, message="Send a scan.", due_on=due_on
     )
 
@@ -356,10 +356,12 @@ def test_no_reminder_for_a_request_just_made_or_answered(
     assert _run(timezone.localdate())["information_reminders_sent"] == 0
     # Answered already.
     applicant = make_user(Role.APPLICANT)
-    other = actions.case_submit(actor=applicant, case=complete_draft(applicant))
+    other = applicant_actions.case_submit(actor=applicant, case=complete_draft(applicant))
     later = timezone.localdate() + timedelta(days=10)
     _information_requested(other, consul, later)
-    casework.case_answer_information(applicant=applicant, case=_reload(other), answer="Here.")
+    applicant_actions.case_answer_information(
+        applicant=applicant, case=_reload(other), answer="Here."
+    )
     assert _run(later - timedelta(days=3))["information_reminders_sent"] == 0
     assert sent["due_soon"] == []
 
@@ -386,11 +388,15 @@ def test_a_failed_reminder_is_tried_again(
 @pytest.fixture
 def permit(submitted: Case, consul: User, migration: User) -> IssuedDocument:
     case = _entered(submitted, consul)
-    case = casework.case_start_review(officer=migration, case=case)
+    case = official_actions.case_start_review(officer=migration, case=case)
     today = timezone.localdate()
-    for code in casework.checklist_codes(programme_get("shared-values"), "trp", today):
-        case = casework.case_check_document(officer=migration, case=case, code=code, checked=True)
-    casework.case_approve(officer=migration, case=case, version=case.version, region="RU-MOW")
+    for code in official_actions.checklist_codes(programme_get("shared-values"), "trp", today):
+        case = official_actions.case_check_document(
+            officer=migration, case=case, code=code, checked=True
+        )
+    official_actions.case_approve(
+        officer=migration, case=case, version=case.version, region="RU-MOW"
+    )
     return IssuedDocument.objects.get(case=case, kind="trp")
 
 
@@ -458,13 +464,13 @@ def test_enqueued_checks_run_in_the_database_worker(
     from django_tasks_db.models import DBTaskResult
 
     applicant = make_user(Role.APPLICANT)
-    case = actions.case_submit(actor=applicant, case=complete_draft(applicant))
+    case = applicant_actions.case_submit(actor=applicant, case=complete_draft(applicant))
     assert case.deadline is not None
     day = case.deadline + timedelta(days=1)
     out = io.StringIO()
     call_command("daily", "--enqueue", "--date", day.isoformat(), stdout=out)
     queued = DBTaskResult.objects.get()
-    assert queued.task_path == "haven.cases.tasks.daily_checks"
+    assert queued.task_path == "haven.casework.tasks.daily_checks"
     assert queued.args_kwargs == {"args": [day.isoformat()], "kwargs": {}}
     assert queued.status == "READY"
     assert str(queued.id) in out.getvalue()

@@ -11,9 +11,9 @@ from django.utils import timezone, translation
 from haven.accounts.models import User
 from haven.accounts.roles import Role
 from haven.applicant_web.status_page import estimate_explanation
-from haven.cases import actions, casework
 from haven.cases.estimates import Estimate, expected_decision
 from haven.cases.models import Case
+from haven.casework import applicant_actions, official_actions
 from tests.cases.applicant_helpers import (
     approve,
     in_review,
@@ -85,7 +85,7 @@ def test_cases_in_review_or_waiting_for_an_answer_stay_in_the_queue_decided_ones
     in_review(reviewed, consul)
     request_information(asked, consul)
     refuse(decided, consul)
-    actions.case_withdraw(actor=withdrawn.applicant, case=reload(withdrawn))
+    applicant_actions.case_withdraw(actor=withdrawn.applicant, case=reload(withdrawn))
     last = new_case()
     estimate = expected_decision(reload(last), timezone.localdate())
     assert estimate is not None
@@ -98,7 +98,7 @@ def test_only_decided_and_withdrawn_cases_have_no_estimate_at_all(
 ) -> None:
     decided, withdrawn = new_case(), new_case()
     refuse(decided, consul)
-    actions.case_withdraw(actor=withdrawn.applicant, case=reload(withdrawn))
+    applicant_actions.case_withdraw(actor=withdrawn.applicant, case=reload(withdrawn))
     today = timezone.localdate()
     assert expected_decision(reload(decided), today) is None
     assert expected_decision(reload(withdrawn), today) is None
@@ -121,7 +121,7 @@ def test_decisions_of_another_stage_do_not_set_the_pace(
 ) -> None:
     case = new_case()
     approve(case, consul)  # a visa decision
-    entered = casework.case_record_entry(
+    entered = official_actions.case_record_entry(
         actor=consul, case=reload(case), entered_on=timezone.localdate(), source="officer"
     )
     assert entered.status == "trp_submitted"

@@ -12,9 +12,9 @@ from django.test.utils import CaptureQueriesContext
 
 from haven.accounts.models import User
 from haven.accounts.roles import Role
-from haven.cases import actions
 from haven.cases.figures import case_figures_for_analyst
 from haven.cases.selectors import case_summary
+from haven.casework import applicant_actions
 from tests.cases.test_queues import refuse, submit
 from tests.conftest import signed_in_client
 
@@ -27,7 +27,7 @@ def some_cases(make_user: MakeUser, consul: User) -> None:
     submit(make_user, citizenships=("DE",))
     submit(make_user, citizenships=("DE", "AT"))
     refuse(submit(make_user, citizenships=("FR",)), consul)
-    actions.case_start(applicant=make_user(Role.APPLICANT), programme_id="shared-values")
+    applicant_actions.case_start(applicant=make_user(Role.APPLICANT), programme_id="shared-values")
 
 
 def test_every_case_counts_by_status_and_first_citizenship(make_user: MakeUser) -> None:

@@ -14,8 +14,8 @@ from pypdf import PdfReader
 from haven.accounts.models import User
 from haven.accounts.roles import Role
 from haven.audit.models import AuditEvent, EventType
-from haven.cases.letters import decision_letter_pdf
 from haven.cases.models import Decision
+from haven.casework.letters import decision_letter_pdf
 from haven.issuance.models import IssuedDocument
 from haven.rules.selectors import programme_get
 from tests.cases.applicant_helpers import REFUSAL_EXPLANATION, approve, refuse, submitted_case

@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from haven.accounts.models import User
 from haven.accounts.roles import Role
-from haven.cases import casework, notifications
 from haven.cases.models import Case
+from haven.casework import applicant_actions, notifications, official_actions
 from haven.issuance.models import IssuedDocument, PermitNotification
 from haven.issuance.regions import region_name
 from haven.rules.selectors import programme_get
@@ -68,15 +68,17 @@ def permit_holder(case: Case, consul: User, migration: User) -> IssuedDocument:
     """The case through visa, entry and permit, by the officials' own actions."""
     approve(case, consul)
     today = timezone.localdate()
-    entered = casework.case_record_entry(
+    entered = official_actions.case_record_entry(
         actor=consul, case=reload(case), entered_on=today, source="officer"
     )
     entered = in_review(entered, migration)
-    for code in casework.checklist_codes(programme_get("shared-values"), "trp", today):
-        entered = casework.case_check_document(
+    for code in official_actions.checklist_codes(programme_get("shared-values"), "trp", today):
+        entered = official_actions.case_check_document(
             officer=migration, case=entered, code=code, checked=True
         )
-    casework.case_approve(officer=migration, case=entered, version=entered.version, region="RU-MOW")
+    official_actions.case_approve(
+        officer=migration, case=entered, version=entered.version, region="RU-MOW"
+    )
     return IssuedDocument.objects.get(case=case, kind=IssuedDocument.Kind.TRP)
 
 
@@ -197,7 +199,7 @@ def test_the_subjects_are_translated(
         request_information(case, consul)
     requested = only_message().subject
     mail.outbox.clear()
-    casework.case_answer_information(
+    applicant_actions.case_answer_information(
         applicant=case.applicant, case=reload(case), answer="Here it is.", files=[]
     )
     with django_capture_on_commit_callbacks(execute=True):  # type: ignore[attr-defined]

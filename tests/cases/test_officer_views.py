@@ -18,10 +18,10 @@ from django.utils import timezone
 from haven.accounts.models import User
 from haven.accounts.roles import Role
 from haven.audit.models import AuditEvent, EventType
-from haven.cases import actions, casework
 from haven.cases.errors import CaseError, CaseErrorCode
 from haven.cases.models import Case, CaseEvent, CaseNote, Decision, DocumentCheck
 from haven.cases.selectors import access_case_for_officer
+from haven.casework import applicant_actions, official_actions
 from haven.issuance.models import IssuedDocument
 from haven.rules.selectors import programme_get
 from tests.cases.helpers import PASSPORT, PERSON, complete_draft, image_upload
@@ -48,9 +48,11 @@ def submit(
     applicant = make_user(Role.APPLICANT)
     case = complete_draft(applicant)
     if person:
-        actions.case_update_person(actor=applicant, case=case, data={**PERSON, **person})
+        applicant_actions.case_update_person(actor=applicant, case=case, data={**PERSON, **person})
     if passport:
-        actions.case_update_passport(actor=applicant, case=case, data={**PASSPORT, **passport})
+        applicant_actions.case_update_passport(
+            actor=applicant, case=case, data={**PASSPORT, **passport}
+        )
     for number in range(extra_photos):
         document_upload(
             actor=applicant,
@@ -59,7 +61,7 @@ def submit(
             uploaded_file=image_upload(f"extra-{number}.png", colour="teal"),
             allowed_kinds=("passport_scan", "photo"),
         )
-    return actions.case_submit(actor=applicant, case=case)
+    return applicant_actions.case_submit(actor=applicant, case=case)
 
 
 def reload(case: Case) -> Case:
@@ -67,21 +69,21 @@ def reload(case: Case) -> Case:
 
 
 def in_review(case: Case, consul: User) -> Case:
-    return casework.case_start_review(officer=consul, case=case)
+    return official_actions.case_start_review(officer=consul, case=case)
 
 
 def granted_visa(case: Case, consul: User) -> Case:
     case = in_review(case, consul)
-    casework.case_approve(officer=consul, case=case, version=case.version)
+    official_actions.case_approve(officer=consul, case=case, version=case.version)
     return reload(case)
 
 
 def in_trp_review(case: Case, consul: User, migration: User) -> Case:
     case = granted_visa(case, consul)
-    case = casework.case_record_entry(
+    case = official_actions.case_record_entry(
         actor=consul, case=case, entered_on=timezone.localdate(), source="officer"
     )
-    return casework.case_start_review(officer=migration, case=case)
+    return official_actions.case_start_review(officer=migration, case=case)
 
 
 def case_url(case: Case, action: str = "") -> str:
@@ -136,7 +138,7 @@ def test_the_header_shows_reference_status_stage_deadline_and_assignee(
     assert "Nobody" in text
     assert "Assign to me" in text
     assert "Overdue" not in text
-    casework.case_assign(officer=consul, case=submitted, assignee=consul)
+    official_actions.case_assign(officer=consul, case=submitted, assignee=consul)
     text = page_of(consul_client, submitted)
     assert "<strong>You</strong>" in text
     assert "Unassign" in text
@@ -355,7 +357,7 @@ def test_no_duplicates_says_so(submitted: Case, consul_client: Client) -> None:
 def test_history_lists_every_event_newest_first_with_internal_ones_marked(
     submitted: Case, consul: User, consul_client: Client
 ) -> None:
-    casework.case_assign(officer=consul, case=submitted, assignee=consul)
+    official_actions.case_assign(officer=consul, case=submitted, assignee=consul)
     case = in_review(submitted, consul)
     html = section(page_of(consul_client, case), "history")
     events = re.findall(r'<li data-event="([A-Z_]+)">', html)
@@ -374,18 +376,18 @@ def test_history_shows_decisions_with_grounds_and_requests_with_answers(
     submitted: Case, consul: User, consul_client: Client
 ) -> None:
     case = in_review(submitted, consul)
-    casework.case_request_information(
+    official_actions.case_request_information(
         officer=consul,
         case=case,
         version=case.version,
         message="Send a clearer passport scan.",
         due_on=timezone.localdate() + timedelta(days=7),
     )
-    casework.case_answer_information(
+    applicant_actions.case_answer_information(
         applicant=case.applicant, case=reload(case), answer="Here it is."
     )
     case = reload(case)
-    casework.case_refuse(
+    official_actions.case_refuse(
         officer=consul,
         case=case,
         version=case.version,
@@ -459,10 +461,10 @@ def test_only_the_actions_allowed_now_are_offered(
         "approve",
         "refuse",
     ]
-    casework.case_approve(officer=consul, case=case, version=case.version)
+    official_actions.case_approve(officer=consul, case=case, version=case.version)
     case = reload(case)
     assert shown_actions(page_of(consul_client, case)) == ["record_entry"]
-    case = casework.case_record_entry(
+    case = official_actions.case_record_entry(
         actor=consul, case=case, entered_on=timezone.localdate(), source="officer"
     )
     html = page_of(consul_client, case)  # decided the visa: may read, not act
@@ -617,7 +619,9 @@ def test_the_permit_checklist_and_approval_with_a_region(
     submitted: Case, consul: User, migration: User, migration_client: Client
 ) -> None:
     case = in_trp_review(submitted, consul, migration)
-    codes = casework.checklist_codes(programme_get("shared-values"), "trp", timezone.localdate())
+    codes = official_actions.checklist_codes(
+        programme_get("shared-values"), "trp", timezone.localdate()
+    )
     html = section(page_of(migration_client, case), "checklist")
     assert "Receipt for the state fee" in html
     assert html.count("Tick as seen") == len(codes)
@@ -694,7 +698,7 @@ def test_two_decisions_on_the_same_version_one_wins_the_other_sees_the_conflict(
 def test_a_stale_version_on_start_review_is_a_conflict(
     submitted: Case, consul: User, consul_client: Client
 ) -> None:
-    casework.case_assign(officer=consul, case=submitted, assignee=consul)  # version changes
+    official_actions.case_assign(officer=consul, case=submitted, assignee=consul)  # version changes
     response = consul_client.post(
         case_url(submitted, "start-review"), {"version": submitted.version}
     )
@@ -704,11 +708,13 @@ def test_a_stale_version_on_start_review_is_a_conflict(
 
 def test_start_review_and_record_entry_take_the_version_seen(submitted: Case, consul: User) -> None:
     with pytest.raises(CaseError) as error:
-        casework.case_start_review(officer=consul, case=submitted, version=submitted.version + 1)
+        official_actions.case_start_review(
+            officer=consul, case=submitted, version=submitted.version + 1
+        )
     assert error.value.code == CaseErrorCode.CONFLICT
     case = granted_visa(submitted, consul)
     with pytest.raises(CaseError) as error:
-        casework.case_record_entry(
+        official_actions.case_record_entry(
             actor=consul,
             case=case,
             entered_on=timezone.localdate(),
@@ -744,22 +750,22 @@ def test_the_case_page_costs_the_same_queries_however_much_the_case_holds(
     make_user: MakeUser, consul: User, consul_client: Client
 ) -> None:
     small = in_review(submit(make_user), consul)
-    casework.case_note_add(officer=consul, case=small, text="One note.")
+    official_actions.case_note_add(officer=consul, case=small, text="One note.")
     large = in_review(submit(make_user, extra_photos=4), consul)
     for number in range(8):
-        casework.case_note_add(officer=consul, case=large, text=f"Note {number}.")
-        large = casework.case_assign(officer=consul, case=large, assignee=consul)
-        large = casework.case_unassign(officer=consul, case=large)
+        official_actions.case_note_add(officer=consul, case=large, text=f"Note {number}.")
+        large = official_actions.case_assign(officer=consul, case=large, assignee=consul)
+        large = official_actions.case_unassign(officer=consul, case=large)
     for number in range(3):
         large = reload(large)
-        casework.case_request_information(
+        official_actions.case_request_information(
             officer=consul,
             case=large,
             version=large.version,
             message=f"Question {number}",
             due_on=timezone.localdate() + timedelta(days=5),
         )
-        casework.case_answer_information(
+        applicant_actions.case_answer_information(
             applicant=large.applicant, case=reload(large), answer=f"Answer {number}"
         )
     page_of(consul_client, small)  # warm up the session and caches
@@ -878,7 +884,7 @@ def test_the_selector_refuses_drafts_other_authorities_and_unknown_ids(
 def test_a_withdrawn_case_stays_readable_with_no_actions(
     submitted: Case, consul_client: Client
 ) -> None:
-    case = actions.case_withdraw(actor=submitted.applicant, case=submitted)
+    case = applicant_actions.case_withdraw(actor=submitted.applicant, case=submitted)
     html = page_of(consul_client, case)
     assert 'tag--withdrawn">Withdrawn<' in html
     assert shown_actions(html) == []

@@ -46,7 +46,7 @@ def test_another_applicant_gets_404_everywhere_and_changes_nothing(make_user, su
     owner = make_user(Role.APPLICANT)
     case = complete_draft(owner)
     if submitted:
-        from haven.cases.actions import case_submit
+        from haven.casework.applicant_actions import case_submit
 
         case = case_submit(actor=owner, case=case)
     before = snapshot(case)

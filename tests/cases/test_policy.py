@@ -22,11 +22,12 @@ from django.utils import timezone
 from haven.accounts.models import User
 from haven.accounts.roles import Role
 from haven.audit.models import AuditEvent
-from haven.cases import actions, casework, policy
+from haven.cases import policy
 from haven.cases.errors import CaseError, CaseErrorCode
 from haven.cases.models import Case, CaseEvent, CaseNote, DocumentCheck, InformationRequest
 from haven.cases.policy import POLICY, WHEN, Party, may
 from haven.cases.transitions import Action, programme_table
+from haven.casework import applicant_actions, official_actions
 from haven.documents.models import Document
 from haven.issuance.models import IssuedDocument
 from haven.rules.selectors import programme_get
@@ -45,7 +46,7 @@ def _today() -> date:
 
 
 def _checklist(case: Case) -> tuple[str, ...]:
-    return casework.checklist_codes(programme_get(PROGRAMME), case.stage, _today())
+    return official_actions.checklist_codes(programme_get(PROGRAMME), case.stage, _today())
 
 
 def _ground(case: Case) -> str:
@@ -56,47 +57,51 @@ def _ground(case: Case) -> str:
 
 # How each action function is called by a user (None: Haven itself) on a case.
 CALLS: dict[Action, Callable[[Any, Case], object]] = {
-    Action.EDIT_DRAFT: lambda user, case: actions.case_update_person(
+    Action.EDIT_DRAFT: lambda user, case: applicant_actions.case_update_person(
         actor=user, case=case, data={"birth_place": "Dresden"}
     ),
-    Action.SUBMIT: lambda user, case: actions.case_submit(actor=user, case=case),
-    Action.WITHDRAW: lambda user, case: actions.case_withdraw(actor=user, case=case),
-    Action.ANSWER_INFORMATION: lambda user, case: casework.case_answer_information(
+    Action.SUBMIT: lambda user, case: applicant_actions.case_submit(actor=user, case=case),
+    Action.WITHDRAW: lambda user, case: applicant_actions.case_withdraw(actor=user, case=case),
+    Action.ANSWER_INFORMATION: lambda user, case: applicant_actions.case_answer_information(
         applicant=user, case=case, answer="The scan, sharper."
     ),
-    Action.ASSIGN: lambda user, case: casework.case_assign(officer=user, case=case, assignee=user),
-    Action.UNASSIGN: lambda user, case: casework.case_unassign(officer=user, case=case),
-    Action.START_REVIEW: lambda user, case: casework.case_start_review(officer=user, case=case),
-    Action.ADD_NOTE: lambda user, case: casework.case_note_add(
+    Action.ASSIGN: lambda user, case: official_actions.case_assign(
+        officer=user, case=case, assignee=user
+    ),
+    Action.UNASSIGN: lambda user, case: official_actions.case_unassign(officer=user, case=case),
+    Action.START_REVIEW: lambda user, case: official_actions.case_start_review(
+        officer=user, case=case
+    ),
+    Action.ADD_NOTE: lambda user, case: official_actions.case_note_add(
         officer=user, case=case, text="Called the consulate."
     ),
-    Action.CHECK_DOCUMENT: lambda user, case: casework.case_check_document(
+    Action.CHECK_DOCUMENT: lambda user, case: official_actions.case_check_document(
         officer=user, case=case, code=(_checklist(case) or ("fee_receipt",))[0], checked=False
     ),
-    Action.REQUEST_INFORMATION: lambda user, case: casework.case_request_information(
+    Action.REQUEST_INFORMATION: lambda user, case: official_actions.case_request_information(
         officer=user,
         case=case,
         version=case.version,
         message="Send the page with your photo.",
         due_on=_today() + timedelta(days=14),
     ),
-    Action.APPROVE: lambda user, case: casework.case_approve(
+    Action.APPROVE: lambda user, case: official_actions.case_approve(
         officer=user, case=case, version=case.version, region="RU-MOW"
     ),
-    Action.REFUSE: lambda user, case: casework.case_refuse(
+    Action.REFUSE: lambda user, case: official_actions.case_refuse(
         officer=user,
         case=case,
         version=case.version,
         grounds=[_ground(case)],
         explanation="The documents do not match.",
     ),
-    Action.RECORD_ENTRY: lambda user, case: casework.case_record_entry(
+    Action.RECORD_ENTRY: lambda user, case: official_actions.case_record_entry(
         actor=user, case=case, entered_on=_today(), source="officer" if user else "border"
     ),
-    Action.EXPIRE: lambda _user, case: casework.case_expire_visa(
+    Action.EXPIRE: lambda _user, case: official_actions.case_expire_visa(
         case=case, today=_today() + timedelta(days=400)
     ),
-    Action.MARK_DEADLINE_MISSED: lambda _user, case: casework.case_mark_deadline_missed(
+    Action.MARK_DEADLINE_MISSED: lambda _user, case: official_actions.case_mark_deadline_missed(
         case=case, today=_today() + timedelta(days=400)
     ),
 }
@@ -134,7 +139,7 @@ def _cases_in_every_status(people: People) -> dict[str, Case]:
     assert migration is not None
 
     def submitted() -> Case:
-        return actions.case_submit(actor=owner, case=complete_draft(owner))
+        return applicant_actions.case_submit(actor=owner, case=complete_draft(owner))
 
     def granted_visa() -> Case:
         case = submitted()
@@ -143,14 +148,14 @@ def _cases_in_every_status(people: People) -> dict[str, Case]:
 
     def permit_stage() -> Case:
         case = granted_visa()
-        return casework.case_record_entry(
+        return official_actions.case_record_entry(
             actor=consul, case=case, entered_on=_today(), source="officer"
         )
 
     def permit_in_review() -> Case:
-        case = casework.case_start_review(officer=migration, case=permit_stage())
+        case = official_actions.case_start_review(officer=migration, case=permit_stage())
         for code in _checklist(case):
-            case = casework.case_check_document(
+            case = official_actions.case_check_document(
                 officer=migration, case=case, code=code, checked=True
             )
         return case
@@ -158,7 +163,7 @@ def _cases_in_every_status(people: People) -> dict[str, Case]:
     cases = {
         "draft": complete_draft(owner),
         "visa_submitted": submitted(),
-        "visa_in_review": casework.case_start_review(officer=consul, case=submitted()),
+        "visa_in_review": official_actions.case_start_review(officer=consul, case=submitted()),
         "visa_granted": granted_visa(),
         "trp_submitted": permit_stage(),
         "trp_in_review": permit_in_review(),
@@ -169,15 +174,17 @@ def _cases_in_every_status(people: People) -> dict[str, Case]:
     case = submitted()
     refuse(case, consul)
     cases["visa_refused"] = reload(case)
-    cases["visa_expired"] = casework.case_expire_visa(
+    cases["visa_expired"] = official_actions.case_expire_visa(
         case=granted_visa(), today=_today() + timedelta(days=400)
     )
-    cases["withdrawn"] = actions.case_withdraw(actor=owner, case=submitted())
+    cases["withdrawn"] = applicant_actions.case_withdraw(actor=owner, case=submitted())
     case = permit_in_review()
     request_information(case, migration)
     cases["trp_info_requested"] = reload(case)
     case = permit_in_review()
-    casework.case_approve(officer=migration, case=case, version=case.version, region="RU-MOW")
+    official_actions.case_approve(
+        officer=migration, case=case, version=case.version, region="RU-MOW"
+    )
     cases["trp_granted"] = reload(case)
     case = permit_in_review()
     refuse(case, migration, grounds=(_ground(case),))
@@ -276,8 +283,8 @@ def test_an_action_for_the_assigned_officer_only_refuses_a_colleague(
     consul = people.actors[Role.CONSULAR_OFFICER.value]
     assert consul is not None
     colleague = make_user(Role.CONSULAR_OFFICER)
-    case = actions.case_submit(actor=people.owner, case=complete_draft(people.owner))
-    case = casework.case_start_review(officer=consul, case=case)  # assigns it to consul
+    case = applicant_actions.case_submit(actor=people.owner, case=complete_draft(people.owner))
+    case = official_actions.case_start_review(officer=consul, case=case)  # assigns it to consul
     monkeypatch.setitem(
         POLICY, Action.APPROVE, policy.Rule(frozenset({Party.STAGE_AUTHORITY}), assigned_only=True)
     )
@@ -285,7 +292,7 @@ def test_an_action_for_the_assigned_officer_only_refuses_a_colleague(
     assert not may(colleague, Action.APPROVE, case)
     before = _written(case)
     with pytest.raises(CaseError) as error:
-        casework.case_approve(officer=colleague, case=case, version=case.version)
+        official_actions.case_approve(officer=colleague, case=case, version=case.version)
     assert error.value.code == CaseErrorCode.NOT_PERMITTED
     assert _written(case) == before
 

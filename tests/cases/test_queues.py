@@ -19,7 +19,7 @@ from django.utils import timezone
 from haven.accounts.models import User
 from haven.accounts.roles import Role
 from haven.audit.models import AuditEvent
-from haven.cases import actions, casework, queues
+from haven.cases import queues
 from haven.cases.authorities import officer_authorities
 from haven.cases.errors import CaseError, CaseErrorCode
 from haven.cases.models import Case
@@ -30,6 +30,7 @@ from haven.cases.queues import (
     queue_for_officer,
     queue_scope,
 )
+from haven.casework import applicant_actions, official_actions
 from haven.people.models import Person
 from tests.cases.helpers import PERSON, complete_draft
 from tests.conftest import signed_in_client
@@ -50,10 +51,10 @@ def submit(
     applicant = make_user(Role.APPLICANT)
     case = complete_draft(applicant)
     data = {**PERSON, "surname": surname, "citizenships": list(citizenships)}
-    actions.case_update_person(actor=applicant, case=case, data=data)
+    applicant_actions.case_update_person(actor=applicant, case=case, data=data)
     on = timezone.localdate() - timedelta(days=days_ago)
     with mock.patch("django.utils.timezone.localdate", return_value=on):
-        return actions.case_submit(actor=applicant, case=case)
+        return applicant_actions.case_submit(actor=applicant, case=case)
 
 
 def reload(case: Case) -> Case:
@@ -61,8 +62,8 @@ def reload(case: Case) -> Case:
 
 
 def refuse(case: Case, consul: User) -> Case:
-    case = casework.case_start_review(officer=consul, case=case)
-    casework.case_refuse(
+    case = official_actions.case_start_review(officer=consul, case=case)
+    official_actions.case_refuse(
         officer=consul,
         case=case,
         version=case.version,
@@ -74,9 +75,9 @@ def refuse(case: Case, consul: User) -> Case:
 
 def in_trp_stage(case: Case, consul: User) -> Case:
     """Visa granted and the holder entered: the case is now the migration authority's."""
-    case = casework.case_start_review(officer=consul, case=case)
-    casework.case_approve(officer=consul, case=case, version=case.version)
-    return casework.case_record_entry(
+    case = official_actions.case_start_review(officer=consul, case=case)
+    official_actions.case_approve(officer=consul, case=case, version=case.version)
+    return official_actions.case_record_entry(
         actor=consul, case=reload(case), entered_on=timezone.localdate(), source="officer"
     )
 
@@ -167,7 +168,7 @@ def test_an_empty_queue_says_nothing_is_waiting(consul_client: Client) -> None:
 
 def test_status_filter(make_user: MakeUser, consul: User, consul_client: Client) -> None:
     submitted = submit(make_user)
-    in_review = casework.case_start_review(officer=consul, case=submit(make_user))
+    in_review = official_actions.case_start_review(officer=consul, case=submit(make_user))
     assert references(page(consul_client, "status=in_review")) == [in_review.reference]
     assert references(page(consul_client, "status=submitted")) == [submitted.reference]
     assert references(page(consul_client, "status=granted")) == []
@@ -217,8 +218,10 @@ def test_deadline_windows(make_user: MakeUser, consul: User, consul_client: Clie
 
 def test_assignee_filter(make_user: MakeUser, consul: User, consul_client: Client) -> None:
     colleague = make_user(Role.CONSULAR_OFFICER, email="colleague@example.org")
-    mine = casework.case_assign(officer=consul, case=submit(make_user), assignee=consul)
-    theirs = casework.case_assign(officer=consul, case=submit(make_user), assignee=colleague)
+    mine = official_actions.case_assign(officer=consul, case=submit(make_user), assignee=consul)
+    theirs = official_actions.case_assign(
+        officer=consul, case=submit(make_user), assignee=colleague
+    )
     nobodys = submit(make_user)
     assert references(page(consul_client, "assignee=me")) == [mine.reference]
     assert references(page(consul_client, "assignee=unassigned")) == [nobodys.reference]
@@ -299,9 +302,9 @@ def test_counts_per_status_in_one_query_and_as_links(
 ) -> None:
     submit(make_user, citizenships=("DE",))
     submit(make_user, citizenships=("FR",))
-    casework.case_start_review(officer=consul, case=submit(make_user, citizenships=("DE",)))
+    official_actions.case_start_review(officer=consul, case=submit(make_user, citizenships=("DE",)))
     refuse(submit(make_user, citizenships=("DE",)), consul)
-    actions.case_withdraw(actor=(w := submit(make_user)).applicant, case=w)
+    applicant_actions.case_withdraw(actor=(w := submit(make_user)).applicant, case=w)
     counts = {c.status: c.count for c in queue_for_officer(consul, visa_filters()).counts}
     assert counts == {
         "open": 3,
@@ -546,7 +549,7 @@ def test_assigning_a_case_a_colleague_took_meanwhile_is_a_conflict(
     colleague = make_user(Role.CONSULAR_OFFICER)
     case = submit(make_user)
     seen = case.version
-    casework.case_assign(officer=colleague, case=case, assignee=colleague)
+    official_actions.case_assign(officer=colleague, case=case, assignee=colleague)
     events = AuditEvent.objects.count()
     response = consul_client.post(
         f"/work/case/{case.public_id}/assign/", {"version": seen, "next": "/work/visas/"}
@@ -566,12 +569,14 @@ def test_case_assign_with_a_stale_version_changes_nothing(
     make_user: MakeUser, consul: User
 ) -> None:
     case = submit(make_user)
-    casework.case_start_review(officer=consul, case=case)
+    official_actions.case_start_review(officer=consul, case=case)
     with pytest.raises(CaseError) as error:
-        casework.case_assign(officer=consul, case=case, assignee=consul, version=case.version)
+        official_actions.case_assign(
+            officer=consul, case=case, assignee=consul, version=case.version
+        )
     assert error.value.code == CaseErrorCode.CONFLICT
     with pytest.raises(CaseError):
-        casework.case_unassign(officer=consul, case=case, version=case.version)
+        official_actions.case_unassign(officer=consul, case=case, version=case.version)
     assert reload(case).assignee == consul
 
 

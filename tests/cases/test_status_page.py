@@ -15,10 +15,10 @@ from django.utils import formats, timezone, translation
 from haven.accounts.models import User
 from haven.accounts.roles import Role
 from haven.audit.models import AuditEvent, EventType
-from haven.cases import casework
-from haven.cases.casework import ANSWER_MAX_FILES
 from haven.cases.errors import CaseError, CaseErrorCode
 from haven.cases.models import Case, InformationRequest
+from haven.casework import applicant_actions
+from haven.casework.applicant_actions import ANSWER_MAX_FILES
 from haven.documents.models import Document
 from haven.documents.validation import UploadRefused
 from tests.cases.applicant_helpers import refuse, reload, request_information, submitted_case
@@ -315,7 +315,7 @@ def test_the_action_refuses_anyone_but_the_owner(
     request_information(case, consul)
     before = snapshot(case)
     with pytest.raises(CaseError) as error:
-        casework.case_answer_information(
+        applicant_actions.case_answer_information(
             applicant=make_user(Role.APPLICANT), case=reload(case), answer="Not mine."
         )
     assert error.value.code == CaseErrorCode.NOT_PERMITTED
@@ -329,7 +329,7 @@ def test_the_action_checks_every_file_before_storing_any(
     request_information(case, consul)
     before, files_before = snapshot(case), stored_files(media_root)
     with pytest.raises(UploadRefused) as refusal:
-        casework.case_answer_information(
+        applicant_actions.case_answer_information(
             applicant=applicant,
             case=reload(case),
             answer="Scans.",
@@ -350,9 +350,9 @@ def test_a_failure_after_storing_deletes_the_stored_files(
     def fail(*args, **kwargs):
         raise RuntimeError("forced failure")
 
-    monkeypatch.setattr(casework, "record_change", fail)
+    monkeypatch.setattr(applicant_actions, "record_change", fail)
     with pytest.raises(RuntimeError):
-        casework.case_answer_information(
+        applicant_actions.case_answer_information(
             applicant=applicant, case=reload(case), answer="Scans.", files=[image_upload()]
         )
     assert snapshot(case) == before
@@ -362,8 +362,8 @@ def test_a_failure_after_storing_deletes_the_stored_files(
 def test_an_answer_needs_an_open_request(applicant: User) -> None:
     case = submitted_case(applicant)
     with pytest.raises(CaseError) as error:
-        casework.case_answer_information(applicant=applicant, case=case, answer="Hello.")
+        applicant_actions.case_answer_information(applicant=applicant, case=case, answer="Hello.")
     assert error.value.code == CaseErrorCode.NO_OPEN_REQUEST
     with pytest.raises(CaseError) as error:
-        casework.case_answer_information(applicant=applicant, case=case, answer="  ")
+        applicant_actions.case_answer_information(applicant=applicant, case=case, answer="  ")
     assert error.value.code == CaseErrorCode.ANSWER_REQUIRED

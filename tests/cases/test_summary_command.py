@@ -10,17 +10,19 @@ from django.core.management import call_command
 
 from haven.accounts.models import User
 from haven.accounts.roles import Role
-from haven.cases import actions, casework
 from haven.cases.models import Case
 from haven.cases.selectors import case_summary
+from haven.casework import applicant_actions, official_actions
 from tests.cases.helpers import complete_draft
 from tests.cli import run_haven
 
 
 def _submitted(applicant: User, citizenships: list[str]) -> Case:
     case = complete_draft(applicant)
-    actions.case_update_person(actor=applicant, case=case, data={"citizenships": citizenships})
-    return actions.case_submit(actor=applicant, case=case)
+    applicant_actions.case_update_person(
+        actor=applicant, case=case, data={"citizenships": citizenships}
+    )
+    return applicant_actions.case_submit(actor=applicant, case=case)
 
 
 @pytest.fixture
@@ -28,18 +30,18 @@ def cases(make_user: Callable[..., User]) -> dict[str, Case]:
     """Five cases made by the real actions, in four statuses and both stages' kinds."""
     consul = make_user(Role.CONSULAR_OFFICER)
     german = _submitted(make_user(Role.APPLICANT), ["DE"])
-    in_review = casework.case_start_review(
+    in_review = official_actions.case_start_review(
         officer=consul, case=_submitted(make_user(Role.APPLICANT), ["HU", "AT"])
     )
     stateless_applicant = make_user(Role.APPLICANT)
-    withdrawn = actions.case_withdraw(
+    withdrawn = applicant_actions.case_withdraw(
         actor=stateless_applicant, case=_submitted(stateless_applicant, ["XXA"])
     )
-    empty_draft = actions.case_start(
+    empty_draft = applicant_actions.case_start(
         applicant=make_user(Role.APPLICANT), programme_id="shared-values"
     )
     french_draft = complete_draft(make_user(Role.APPLICANT), upload=False)
-    actions.case_update_person(
+    applicant_actions.case_update_person(
         actor=french_draft.applicant, case=french_draft, data={"citizenships": ["FR", "DE"]}
     )
     return {
@@ -77,10 +79,10 @@ def test_the_figures_follow_the_actions(
     cases: dict[str, Case], make_user: Callable[..., User]
 ) -> None:
     consul = make_user(Role.CONSULAR_OFFICER)
-    case = casework.case_start_review(officer=consul, case=cases["german"])
-    casework.case_approve(officer=consul, case=case, version=case.version)
+    case = official_actions.case_start_review(officer=consul, case=cases["german"])
+    official_actions.case_approve(officer=consul, case=case, version=case.version)
     case = Case.objects.get(pk=case.pk)
-    casework.case_record_entry(
+    official_actions.case_record_entry(
         actor=consul, case=case, entered_on=case.issued_documents.get().valid_from, source="t"
     )
     data = json.loads(run_haven("cases", "summary", "--format", "json").stdout)

@@ -22,7 +22,7 @@ from haven.rules.loader import load_programmes
 from haven.rules.programme import StageKind
 
 WRITING_METHODS = {"update", "create", "update_or_create", "get_or_create", "bulk_update"}
-ACTIONS_MODULE = Path(haven.__file__).parent / "cases" / "actions.py"
+ACTIONS_MODULE = Path(haven.__file__).parent / "cases" / "transitions.py"
 
 
 def test_every_state_of_every_kind_lists_its_actions_and_leads_somewhere_known() -> None:

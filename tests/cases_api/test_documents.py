@@ -10,8 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from haven.accounts.models import User
 from haven.audit.models import AuditEvent
-from haven.cases.actions import case_submit
 from haven.cases.models import Case
+from haven.casework.applicant_actions import case_submit
 from haven.documents.models import Document
 from tests.cases.helpers import complete_draft, image_upload
 from tests.cases_api.conftest import BASE, call, detail_of, stored_files

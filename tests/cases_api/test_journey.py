@@ -174,7 +174,7 @@ def test_the_list_holds_only_ones_own_applications_in_a_fixed_number_of_queries(
     from django.test.utils import CaptureQueriesContext
 
     from haven.accounts.roles import Role
-    from haven.cases.actions import case_start
+    from haven.casework.applicant_actions import case_start
 
     client, user = signed_in(Role.APPLICANT)
     _other, stranger = signed_in(Role.APPLICANT)

@@ -14,8 +14,8 @@ from django.test import Client
 from haven.accounts.models import User
 from haven.accounts.roles import STAFF_ROLES, Role
 from haven.audit.models import AuditEvent
-from haven.cases.actions import case_submit
 from haven.cases.models import Case
+from haven.casework.applicant_actions import case_submit
 from haven.documents.models import Document
 from haven.people.models import Passport, Person
 from tests.cases.helpers import complete_draft, image_upload

@@ -28,7 +28,7 @@ def stored_files(root: Path) -> list[Path]:
 
 
 def make_draft_case(applicant: User) -> Case:
-    # The action that starts an application (haven.cases.actions.case_start) needs a
+    # The action that starts an application (haven.cases.applicant_actions.case_start) needs a
     # programme open on the test's date; a direct create is enough for documents.
     return Case.objects.create(
         programme="shared-values", stage="visa", applicant=applicant, language="en"

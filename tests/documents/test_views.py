@@ -14,7 +14,7 @@ from django.utils import timezone
 from haven.accounts.models import User
 from haven.accounts.roles import Role
 from haven.audit.models import AuditEvent, EventType
-from haven.cases import actions
+from haven.casework import applicant_actions
 from haven.documents.forms import DocumentUploadForm
 from haven.documents.models import Document
 from haven.documents.views import DOWNLOAD_CSP
@@ -88,7 +88,7 @@ def test_every_download_is_recorded(upload, applicant, owner_client: Client) -> 
 
 
 def _submitted_photo(applicant: User) -> Document:
-    case = actions.case_submit(actor=applicant, case=complete_draft(applicant))
+    case = applicant_actions.case_submit(actor=applicant, case=complete_draft(applicant))
     return Document.objects.get(case=case, kind="photo")
 
 

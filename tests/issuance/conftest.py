@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from haven.accounts.models import User
 from haven.accounts.roles import Role
-from haven.cases import actions, casework
 from haven.cases.models import Case
+from haven.casework import applicant_actions, official_actions
 from haven.issuance.models import IssuedDocument
 from haven.rules.selectors import programme_get
 from tests.cases.helpers import complete_draft
@@ -22,22 +22,26 @@ def reload(case: Case) -> Case:
 
 
 def granted_visa(case: Case, consul: User) -> IssuedDocument:
-    casework.case_start_review(officer=consul, case=case)
+    official_actions.case_start_review(officer=consul, case=case)
     case = reload(case)
-    casework.case_approve(officer=consul, case=case, version=case.version)
+    official_actions.case_approve(officer=consul, case=case, version=case.version)
     return IssuedDocument.objects.get(case=case, kind="visa")
 
 
 def granted_permit(case: Case, consul: User, migration: User) -> IssuedDocument:
     visa = granted_visa(case, consul)
     today = timezone.localdate()
-    case = casework.case_record_entry(
+    case = official_actions.case_record_entry(
         actor=consul, case=visa.case, entered_on=today, source="officer"
     )
-    case = casework.case_start_review(officer=migration, case=case)
-    for code in casework.checklist_codes(programme_get("shared-values"), "trp", today):
-        case = casework.case_check_document(officer=migration, case=case, code=code, checked=True)
-    casework.case_approve(officer=migration, case=case, version=case.version, region="RU-MOW")
+    case = official_actions.case_start_review(officer=migration, case=case)
+    for code in official_actions.checklist_codes(programme_get("shared-values"), "trp", today):
+        case = official_actions.case_check_document(
+            officer=migration, case=case, code=code, checked=True
+        )
+    official_actions.case_approve(
+        officer=migration, case=case, version=case.version, region="RU-MOW"
+    )
     return IssuedDocument.objects.get(case=case, kind="trp")
 
 
@@ -48,7 +52,7 @@ def applicant(make_user: Callable[..., User]) -> User:
 
 @pytest.fixture
 def submitted(applicant: User) -> Case:
-    return actions.case_submit(actor=applicant, case=complete_draft(applicant))
+    return applicant_actions.case_submit(actor=applicant, case=complete_draft(applicant))
 
 
 @pytest.fixture

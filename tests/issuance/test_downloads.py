@@ -12,7 +12,7 @@ from django.utils import timezone
 from haven.accounts.models import User
 from haven.accounts.roles import Role
 from haven.audit.models import AuditEvent
-from haven.cases import casework
+from haven.casework import official_actions
 from haven.issuance.models import IssuedDocument
 from tests.conftest import sign_in
 
@@ -65,7 +65,7 @@ def test_the_migration_authority_sees_the_visa_once_the_case_is_at_its_stage(
 ) -> None:
     client = client_for(migration)
     assert client.get(url(visa)).status_code == 404  # the case is still the consulate's
-    casework.case_record_entry(
+    official_actions.case_record_entry(
         actor=consul, case=visa.case, entered_on=timezone.localdate(), source="officer"
     )
     assert client.get(url(visa)).status_code == 200

@@ -15,8 +15,8 @@ from pypdf import PdfReader
 
 from haven.accounts.models import User
 from haven.accounts.roles import Role
-from haven.cases import actions
 from haven.cases.models import Case
+from haven.casework import applicant_actions
 from haven.issuance.models import IssuedDocument
 from haven.issuance.pdf import document_pdf, verification_url
 from tests.cases.helpers import PERSON, complete_draft
@@ -92,12 +92,12 @@ def _german_case_with_native_names(
     applicant = make_user(Role.APPLICANT)
     with translation.override("de"):
         case = complete_draft(applicant)
-    actions.case_update_person(
+    applicant_actions.case_update_person(
         actor=applicant,
         case=case,
         data={**PERSON, "native_surname": surname, "native_given_names": given_names},
     )
-    return actions.case_submit(actor=applicant, case=case)
+    return applicant_actions.case_submit(actor=applicant, case=case)
 
 
 @pytest.mark.parametrize(

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from haven.accounts.models import User
 from haven.audit.models import AuditEvent
-from haven.cases import casework
 from haven.cases.models import Case
+from haven.casework import official_actions
 from haven.issuance.actions import document_verify
 from haven.issuance.models import IssuedDocument
 from haven.issuance.selectors import Validity
@@ -69,7 +69,9 @@ def test_the_answer_holds_only_kind_dates_and_initials(visa: IssuedDocument) -> 
 
 def test_a_used_single_entry_visa_is_used_not_valid(visa: IssuedDocument, consul: User) -> None:
     today = timezone.localdate()
-    casework.case_record_entry(actor=consul, case=visa.case, entered_on=today, source="officer")
+    official_actions.case_record_entry(
+        actor=consul, case=visa.case, entered_on=today, source="officer"
+    )
     result = document_verify(number=visa.number, token=visa.verification_token, today=today)
     assert result is not None
     assert result.validity == Validity.USED
@@ -77,17 +79,17 @@ def test_a_used_single_entry_visa_is_used_not_valid(visa: IssuedDocument, consul
 
 def test_an_unused_visa_past_its_last_day_is_expired(visa: IssuedDocument) -> None:
     day_after = visa.valid_until + timedelta(days=1)
-    casework.case_expire_visa(case=visa.case, today=day_after)
+    official_actions.case_expire_visa(case=visa.case, today=day_after)
     result = document_verify(number=visa.number, token=visa.verification_token, today=day_after)
     assert result is not None
     assert result.validity == Validity.EXPIRED
 
 
 def test_a_visa_valid_from_a_later_day_is_not_yet_valid(submitted: Case, consul: User) -> None:
-    casework.case_start_review(officer=consul, case=submitted)
+    official_actions.case_start_review(officer=consul, case=submitted)
     case = reload(submitted)
     later = timezone.localdate() + timedelta(days=10)
-    casework.case_approve(officer=consul, case=case, version=case.version, valid_from=later)
+    official_actions.case_approve(officer=consul, case=case, version=case.version, valid_from=later)
     visa = IssuedDocument.objects.get(case=case)
     response = Client().get(link(visa))
     assert 'data-validity="not_yet_valid"' in response.content.decode()
@@ -138,7 +140,7 @@ def test_the_form_asks_for_both_fields(visa: IssuedDocument) -> None:
 
 
 def test_a_used_visa_reads_used_over_http(visa: IssuedDocument, consul: User) -> None:
-    casework.case_record_entry(
+    official_actions.case_record_entry(
         actor=consul, case=visa.case, entered_on=timezone.localdate(), source="officer"
     )
     html = Client().get(link(visa)).content.decode()

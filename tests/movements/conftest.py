@@ -8,8 +8,8 @@ import pytest
 
 from haven.accounts.models import User
 from haven.accounts.roles import Role
-from haven.cases import actions, casework
 from haven.cases.models import Case
+from haven.casework import applicant_actions, official_actions
 from haven.issuance.models import IssuedDocument
 from haven.movements.actions import integration_client_create
 from haven.movements.models import IntegrationClient
@@ -20,10 +20,10 @@ def granted_visa_case(make_user: Callable[..., User]) -> Case:
     """A case whose visa the consulate granted today, through the real actions."""
     applicant = make_user(Role.APPLICANT)
     consul = make_user(Role.CONSULAR_OFFICER)
-    case = actions.case_submit(actor=applicant, case=complete_draft(applicant))
-    casework.case_start_review(officer=consul, case=case)
+    case = applicant_actions.case_submit(actor=applicant, case=complete_draft(applicant))
+    official_actions.case_start_review(officer=consul, case=case)
     case = Case.objects.get(pk=case.pk)
-    casework.case_approve(officer=consul, case=case, version=case.version)
+    official_actions.case_approve(officer=consul, case=case, version=case.version)
     return Case.objects.get(pk=case.pk)
 
 

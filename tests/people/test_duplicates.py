@@ -19,7 +19,7 @@ from django.apps import apps as django_apps
 
 from haven.accounts.models import User
 from haven.accounts.roles import Role
-from haven.cases import actions
+from haven.casework import applicant_actions
 from haven.people.duplicates import (
     DuplicateReasonCode,
     duplicate_candidates_for,
@@ -49,8 +49,8 @@ def make_person(make_user: Callable[..., User]) -> Callable[..., Person]:
         passport: dict[str, Any] | None = None,
     ) -> Person:
         applicant = make_user(Role.APPLICANT)
-        case = actions.case_start(applicant=applicant, programme_id="shared-values")
-        actions.case_update_person(
+        case = applicant_actions.case_start(applicant=applicant, programme_id="shared-values")
+        applicant_actions.case_update_person(
             actor=applicant,
             case=case,
             data={
@@ -62,7 +62,7 @@ def make_person(make_user: Callable[..., User]) -> Callable[..., Person]:
             },
         )
         if passport:
-            actions.case_update_passport(actor=applicant, case=case, data=passport)
+            applicant_actions.case_update_passport(actor=applicant, case=case, data=passport)
         return Person.objects.get(case=case)
 
     return make

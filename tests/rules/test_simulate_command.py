@@ -9,6 +9,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from haven.casework import applicant_actions
+
 pytestmark = pytest.mark.django_db
 
 
@@ -66,15 +68,16 @@ def test_bad_input_is_refused_with_exit_code_2(
 
 def test_applications_in_the_database_are_simulated_on_their_own_dates(make_user) -> None:
     from haven.accounts.roles import Role
-    from haven.cases import actions
     from tests.cases.helpers import complete_draft
 
     submitted = []
     for citizenship in ("US", "HU", "DE"):
         applicant = make_user(Role.APPLICANT)
         case = complete_draft(applicant)
-        actions.case_update_person(actor=applicant, case=case, data={"citizenships": [citizenship]})
-        submitted.append(actions.case_submit(actor=applicant, case=case))
+        applicant_actions.case_update_person(
+            actor=applicant, case=case, data={"citizenships": [citizenship]}
+        )
+        submitted.append(applicant_actions.case_submit(actor=applicant, case=case))
     report = json.loads(
         simulate(
             "--programme", "shared-values",

@@ -15,7 +15,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from haven.cases.casework import ANSWER_MAX_FILES
+from haven.casework.applicant_actions import ANSWER_MAX_FILES
 from haven.documents.forms import ACCEPT
 
 # Long enough for any explanation, short enough to read.

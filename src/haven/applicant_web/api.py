@@ -58,13 +58,13 @@ from haven.applicant_web.answer_forms import AnswerForm
 from haven.applicant_web.forms import AboutYouForm, DeclarationForm, PassportForm
 from haven.applicant_web.presentation import started_sections, status_label, task_list
 from haven.applicant_web.status_page import estimate_explanation, letters, timeline
-from haven.cases import actions, casework
 from haven.cases.completeness import Missing, missing_items, required_documents
 from haven.cases.errors import CaseError, CaseErrorCode
 from haven.cases.estimates import expected_decision
 from haven.cases.models import Case
 from haven.cases.selectors import access_case, case_list_for_applicant
 from haven.cases.transitions import DRAFT, Action, allowed_actions
+from haven.casework import applicant_actions
 from haven.documents.actions import document_remove, document_upload
 from haven.documents.models import Document
 from haven.documents.selectors import document_list_for_case, uploaded_kinds
@@ -546,7 +546,7 @@ def application_start(request: HttpRequest, payload: StartIn) -> Status[dict[str
             {"type": "unknown_programme", "loc": loc, "msg": _("There is no such programme.")},
         )
     try:
-        case = actions.case_start(applicant=_user(request), programme_id=programme.id)
+        case = applicant_actions.case_start(applicant=_user(request), programme_id=programme.id)
     except CaseError as failure:
         return _errors(422, {"type": failure.code.lower(), "loc": loc, "msg": failure.message})
     return Status(201, _application(access_case(_user(request), case.public_id)))
@@ -614,7 +614,7 @@ def application_about_you(
             locations["citizenship"] = ["body", "citizenships"]
         return _form_errors(form, locations)
     try:
-        actions.case_update_person(actor=_user(request), case=case, data=form.values())
+        applicant_actions.case_update_person(actor=_user(request), case=case, data=form.values())
     except CaseError as failure:
         return _case_error(failure)
     return Status(200, _application(access_case(_user(request), public_id)))
@@ -637,7 +637,9 @@ def application_passport(
     if not form.is_valid():
         return _form_errors(form)
     try:
-        actions.case_update_passport(actor=_user(request), case=case, data=form.cleaned_data)
+        applicant_actions.case_update_passport(
+            actor=_user(request), case=case, data=form.cleaned_data
+        )
     except CaseError as failure:
         return _case_error(failure)
     return Status(200, _application(access_case(_user(request), public_id)))
@@ -662,7 +664,7 @@ def application_declaration(
     if not form.is_valid():
         return _form_errors(form)
     try:
-        actions.case_sign_declaration(
+        applicant_actions.case_sign_declaration(
             actor=_user(request),
             case=case,
             full_name=form.cleaned_data["full_name"],
@@ -792,7 +794,7 @@ def application_submit(
             },
         )
     try:
-        actions.case_submit(actor=user, case=case, key=key)
+        applicant_actions.case_submit(actor=user, case=case, key=key)
     except CaseError as failure:
         return _case_error(failure)
     return Status(200, _application(access_case(user, public_id)))
@@ -809,7 +811,7 @@ def application_withdraw(request: HttpRequest, public_id: uuid.UUID) -> Status[d
     """Allowed while the application is open (see ``can_withdraw``); a draft cannot be withdrawn."""
     case = access_case(_user(request), public_id)
     try:
-        actions.case_withdraw(actor=_user(request), case=case)
+        applicant_actions.case_withdraw(actor=_user(request), case=case)
     except CaseError as failure:
         return _case_error(failure)
     return Status(200, _application(access_case(_user(request), public_id)))
@@ -836,7 +838,7 @@ def application_answer(
     if not form.is_valid():
         return _form_errors(form)
     try:
-        casework.case_answer_information(
+        applicant_actions.case_answer_information(
             applicant=_user(request), case=case, answer=form.cleaned_data["answer"]
         )
     except CaseError as failure:

@@ -21,10 +21,10 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from haven.applicant_web.presentation import status_label
 from haven.cases.estimates import QUEUED_STATES, Estimate, expected_decision
-from haven.cases.letters import decision_list_for_case
 from haven.cases.models import Case, CaseEvent, CaseEventType, Decision, InformationRequest
 from haven.cases.states import state_in, state_or_withdrawn
 from haven.cases.transitions import WITHDRAWN, Action, allowed_actions, status_of
+from haven.casework.letters import decision_list_for_case
 from haven.issuance.models import IssuedDocument
 from haven.rules.display import Fact, fact
 from haven.rules.programme import Programme

@@ -22,19 +22,19 @@ from haven.applicant_web.answer_forms import AnswerForm
 from haven.applicant_web.forms import AboutYouForm, DeclarationForm, PassportForm
 from haven.applicant_web.presentation import started_sections, status_label, task_list
 from haven.applicant_web.status_page import open_request, status_page
-from haven.cases import actions, casework
 from haven.cases.completeness import Section, missing_items, required_documents
 from haven.cases.errors import CaseError, CaseErrorCode
-from haven.cases.letters import (
+from haven.cases.models import Case
+from haven.cases.selectors import access_case, case_list_for_applicant
+from haven.cases.transitions import DRAFT, Action, allowed_actions
+from haven.cases.vocabulary import document_help, document_label
+from haven.casework import applicant_actions
+from haven.casework.letters import (
     access_decision_letter,
     decision_letter_filename,
     decision_letter_pdf,
     decision_letter_record_viewed,
 )
-from haven.cases.models import Case
-from haven.cases.selectors import access_case, case_list_for_applicant
-from haven.cases.transitions import DRAFT, Action, allowed_actions
-from haven.cases.vocabulary import document_help, document_label
 from haven.documents.actions import document_remove, document_upload
 from haven.documents.forms import DocumentUploadForm
 from haven.documents.selectors import document_list_for_case, uploaded_kinds
@@ -104,7 +104,7 @@ def application_start(request: AuthenticatedRequest, programme_id: str) -> HttpR
     error = None
     if request.method == "POST":
         try:
-            case = actions.case_start(applicant=request.user, programme_id=programme.id)
+            case = applicant_actions.case_start(applicant=request.user, programme_id=programme.id)
         except CaseError as failure:
             error = failure.message
         else:
@@ -116,7 +116,7 @@ def application_start(request: AuthenticatedRequest, programme_id: str) -> HttpR
         {
             "programme": programme,
             "title": programme.localised(programme.title, language),
-            "open": actions.can_start(programme, today),
+            "open": applicant_actions.can_start(programme, today),
             "passport_validity": _duration_text(
                 programme, programme.optional_value("passport_minimum_validity", today)
             ),
@@ -162,7 +162,7 @@ def application_about_you(request: AuthenticatedRequest, public_id: uuid.UUID) -
         request.POST or None, initial=AboutYouForm.initial_from(person), language=_language()
     )
     if request.method == "POST" and form.is_valid():
-        actions.case_update_person(actor=request.user, case=case, data=form.values())
+        applicant_actions.case_update_person(actor=request.user, case=case, data=form.values())
         return redirect("cases:passport", case.public_id)
     return render(request, "applicant_web/about_you.html", {"case": case, "form": form})
 
@@ -172,7 +172,7 @@ def application_passport(request: AuthenticatedRequest, public_id: uuid.UUID) ->
     case = _draft(request, public_id)
     person, passport = _parts(case)
     fill = request.POST.get("action") == "fill"
-    initial = {name: getattr(passport, name) for name in actions.PASSPORT_FIELDS}
+    initial = {name: getattr(passport, name) for name in applicant_actions.PASSPORT_FIELDS}
     form = PassportForm(
         request.POST or None, initial=initial, language=_language(), person=person, fill=fill
     )
@@ -187,7 +187,9 @@ def application_passport(request: AuthenticatedRequest, public_id: uuid.UUID) ->
                 ),
             )
         else:
-            actions.case_update_passport(actor=request.user, case=case, data=form.cleaned_data)
+            applicant_actions.case_update_passport(
+                actor=request.user, case=case, data=form.cleaned_data
+            )
             return redirect("cases:declaration", case.public_id)
     return render(request, "applicant_web/passport.html", {"case": case, "form": form})
 
@@ -205,7 +207,7 @@ def application_declaration(request: AuthenticatedRequest, public_id: uuid.UUID)
     initial = {"full_name": signed.full_name, "statement": signed.statement} if signed else {}
     form = DeclarationForm(request.POST or None, initial=initial, person=person)
     if request.method == "POST" and form.is_valid():
-        actions.case_sign_declaration(
+        applicant_actions.case_sign_declaration(
             actor=request.user,
             case=case,
             full_name=form.cleaned_data["full_name"],
@@ -298,7 +300,7 @@ def application_check(request: AuthenticatedRequest, public_id: uuid.UUID) -> Ht
     error = None
     if request.method == "POST":
         try:
-            submitted = actions.case_submit(actor=request.user, case=case)
+            submitted = applicant_actions.case_submit(actor=request.user, case=case)
         except CaseError as failure:
             error = failure.message if failure.code != CaseErrorCode.INCOMPLETE else None
         else:
@@ -386,7 +388,7 @@ def application_answer(request: AuthenticatedRequest, public_id: uuid.UUID) -> H
     form = AnswerForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            casework.case_answer_information(
+            applicant_actions.case_answer_information(
                 applicant=request.user,
                 case=case,
                 answer=form.cleaned_data["answer"],
@@ -453,7 +455,7 @@ def application_withdraw(request: AuthenticatedRequest, public_id: uuid.UUID) ->
         raise Http404
     if request.method == "POST":
         try:
-            actions.case_withdraw(actor=request.user, case=case)
+            applicant_actions.case_withdraw(actor=request.user, case=case)
         except CaseError as failure:
             messages.error(request, failure.message)
         else:

@@ -120,7 +120,7 @@ class QueueScope:
 
     @property
     def pairs(self) -> list[tuple[str, str]]:
-        """(programme, stage) pairs, as ``casework.case_take_next`` takes them."""
+        """(programme, stage) pairs, as ``haven.casework.official_actions.case_take_next`` takes them."""
         return [(stage.programme, stage.stage) for stage in self.stages]
 
     @property

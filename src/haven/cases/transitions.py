@@ -4,8 +4,8 @@ A programme's stages each have a kind (``decision``, ``event``, ``commission``,
 ``external_check``). Each kind has a table of its states and, for each state,
 the actions allowed and where they lead. A case's status is the stage id and
 the state (``visa_in_review``); ``draft`` and ``withdrawn`` belong to no stage.
-Only the action functions in ``haven.cases.actions`` change a status, and
-each looks its move up here first.
+Only the action functions of ``haven.casework`` change a status, each through
+``apply_transition`` below, which looks its move up here first.
 """
 
 from __future__ import annotations
@@ -13,6 +13,10 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from django.utils import timezone
+
+from haven.cases.errors import CaseError, CaseErrorCode
+from haven.cases.models import Case
 from haven.cases.states import DRAFT, WITHDRAWN, StageState, status_of
 from haven.rules.programme import Programme, StageKind
 
@@ -149,3 +153,24 @@ def allowed_actions(programme: Programme, status: str) -> tuple[Action, ...]:
 
 def transition(programme: Programme, status: str, action: Action) -> Transition | None:
     return programme_table(programme).get(status, {}).get(action)
+
+
+def apply_transition(case: Case, programme: Programme, action: Action) -> str:
+    """Move a locked case by one allowed action; the one place a status is written.
+
+    Returns the status it left. Raises ``CaseError(ACTION_NOT_ALLOWED)`` when
+    the case's status does not allow the action. The caller holds the row
+    lock and the transaction, and saves the case.
+    """
+    move = transition(programme, case.status, action)
+    if move is None:  # the caller's ``policy.require`` has checked it: a bug if it happens
+        raise CaseError(CaseErrorCode.ACTION_NOT_ALLOWED)
+    previous = case.status
+    if move.to_stage != case.stage:
+        case.stage = move.to_stage
+        case.stage_started_on = timezone.localdate()
+        case.deadline_missed_on = None
+    case.status = move.to_status
+    case.state = move.to_state
+    case.version += 1
+    return previous

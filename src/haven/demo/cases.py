@@ -8,8 +8,8 @@ nationals, a stateless resident and a few persons who applied twice under
 a slightly different spelling. The main demo applicant gets one application
 waiting for her answer to a request for information, if she has none.
 
-Everything is made through Haven's own actions (``haven.cases.actions``,
-``haven.cases.casework``, ``haven.documents.actions.document_upload``), so
+Everything is made through Haven's own actions (``haven.casework.applicant_actions``,
+``haven.casework.official_actions``, ``haven.documents.actions.document_upload``), so
 the audit chain, the timeline and the issued documents are what real use
 would leave. The actions stamp "now"; a demo needs a history, so one
 step afterwards, ``backdate_case_history``, moves the dates of each demo
@@ -45,7 +45,6 @@ from pypdf import PdfWriter
 from haven.accounts.actions import user_create
 from haven.accounts.models import User
 from haven.accounts.roles import Role
-from haven.cases import actions, casework
 from haven.cases.completeness import required_documents
 from haven.cases.models import (
     Case,
@@ -57,6 +56,7 @@ from haven.cases.models import (
     DocumentCheck,
     InformationRequest,
 )
+from haven.casework import applicant_actions, official_actions
 from haven.demo.accounts import (
     DEMO_DOMAIN,
     DEMO_PASSWORD,
@@ -852,7 +852,9 @@ class Runner:
     def _one(self, step: Step) -> Any:
         if step.kind == "start":
             with translation.override(self.profile.language):
-                self.case = actions.case_start(applicant=self.applicant, programme_id=PROGRAMME)
+                self.case = applicant_actions.case_start(
+                    applicant=self.applicant, programme_id=PROGRAMME
+                )
             return self.case
         assert self.case is not None
         run = self.STEPS.get(step.kind)
@@ -869,15 +871,17 @@ class Runner:
     # The applicant's steps.
 
     def _do_about(self, case: Case, step: Step) -> Any:
-        return actions.case_update_person(actor=self.applicant, case=case, data=self.profile.person)
+        return applicant_actions.case_update_person(
+            actor=self.applicant, case=case, data=self.profile.person
+        )
 
     def _do_passport(self, case: Case, step: Step) -> Any:
-        return actions.case_update_passport(
+        return applicant_actions.case_update_passport(
             actor=self.applicant, case=case, data=self.profile.passport
         )
 
     def _do_declaration(self, case: Case, step: Step) -> Any:
-        return actions.case_sign_declaration(
+        return applicant_actions.case_sign_declaration(
             actor=self.applicant,
             case=case,
             full_name=self.profile.signature,
@@ -902,14 +906,14 @@ class Runner:
         )
 
     def _do_submit(self, case: Case, step: Step) -> Any:
-        return actions.case_submit(actor=self.applicant, case=case)
+        return applicant_actions.case_submit(actor=self.applicant, case=case)
 
     def _do_withdraw(self, case: Case, step: Step) -> Any:
-        return actions.case_withdraw(actor=self.applicant, case=case)
+        return applicant_actions.case_withdraw(actor=self.applicant, case=case)
 
     def _do_answer(self, case: Case, step: Step) -> Any:
         answers = ANSWERS[self.profile.language]
-        return casework.case_answer_information(
+        return applicant_actions.case_answer_information(
             applicant=self.applicant, case=case, answer=self.rng.choice(answers)
         )
 
@@ -917,41 +921,43 @@ class Runner:
 
     def _do_expire(self, case: Case, step: Step) -> Any:
         visa = IssuedDocument.objects.get(case=case, kind=IssuedDocument.Kind.VISA)
-        return casework.case_expire_visa(case=case, today=visa.valid_until + timedelta(days=1))
+        return official_actions.case_expire_visa(
+            case=case, today=visa.valid_until + timedelta(days=1)
+        )
 
     def _do_entry(self, case: Case, step: Step) -> Any:
         # Reported by border control, as crossings are (the migration officer picked for
         # the step works the permit next). Entered today as far as the actions know;
         # back-dated below with the rest.
-        return casework.case_record_entry(
+        return official_actions.case_record_entry(
             actor=None, case=case, entered_on=timezone.localdate(), source="border"
         )
 
     # The officers' steps.
 
     def _do_review(self, case: Case, step: Step) -> Any:
-        return casework.case_start_review(officer=self._officer(step), case=case)
+        return official_actions.case_start_review(officer=self._officer(step), case=case)
 
     def _do_assign(self, case: Case, step: Step) -> Any:
-        return casework.case_assign(
+        return official_actions.case_assign(
             officer=self._officer(step), case=case, assignee=step.params["to"]
         )
 
     def _do_unassign(self, case: Case, step: Step) -> Any:
-        return casework.case_unassign(officer=self._officer(step), case=case)
+        return official_actions.case_unassign(officer=self._officer(step), case=case)
 
     def _do_note(self, case: Case, step: Step) -> Any:
-        return casework.case_note_add(
+        return official_actions.case_note_add(
             officer=self._officer(step), case=case, text=step.params["text"]
         )
 
     def _do_check(self, case: Case, step: Step) -> Any:
-        return casework.case_check_document(
+        return official_actions.case_check_document(
             officer=self._officer(step), case=case, code=step.params["code"], checked=True
         )
 
     def _do_request(self, case: Case, step: Step) -> Any:
-        return casework.case_request_information(
+        return official_actions.case_request_information(
             officer=self._officer(step),
             case=case,
             version=self._version(),
@@ -960,7 +966,7 @@ class Runner:
         )
 
     def _do_approve(self, case: Case, step: Step) -> Any:
-        return casework.case_approve(
+        return official_actions.case_approve(
             officer=self._officer(step),
             case=case,
             version=self._version(),
@@ -969,7 +975,7 @@ class Runner:
 
     def _do_refuse(self, case: Case, step: Step) -> Any:
         ground = step.params["ground"]
-        return casework.case_refuse(
+        return official_actions.case_refuse(
             officer=self._officer(step),
             case=case,
             version=self._version(),
@@ -1322,7 +1328,7 @@ def _officers(programme: Programme, today: date) -> Officers:
     return Officers(
         pool(Role.CONSULAR_OFFICER),
         pool(Role.MIGRATION_OFFICER),
-        casework.checklist_codes(programme, "trp", today),
+        official_actions.checklist_codes(programme, "trp", today),
     )
 
 

@@ -21,8 +21,8 @@ from django.utils import timezone
 
 from haven.audit.actions import audit_record
 from haven.audit.models import EventType
-from haven.cases.casework import case_record_entry
 from haven.cases.errors import CaseError
+from haven.casework.official_actions import case_record_entry
 from haven.issuance.models import IssuedDocument
 from haven.movements.errors import MovementError, MovementErrorCode
 from haven.movements.models import IntegrationClient, Movement

@@ -19,7 +19,6 @@ from django.utils.translation import gettext_lazy
 
 from haven.accounts.models import User
 from haven.cases.authorities import authority_get, can_work_stage, officer_authorities
-from haven.cases.casework import checklist_codes
 from haven.cases.models import (
     Case,
     CaseEvent,
@@ -33,6 +32,7 @@ from haven.cases.queues import nationality_label, stage_title, state_label, stat
 from haven.cases.selectors import officer_case_ids
 from haven.cases.states import AWAITING_DECISION, state_or_withdrawn
 from haven.cases.transitions import DRAFT, Action, StageState
+from haven.casework.official_actions import checklist_codes
 from haven.documents.selectors import document_list_for_case
 from haven.issuance.models import IssuedDocument
 from haven.issuance.regions import region_name

@@ -21,12 +21,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from haven.accounts.access import AuthenticatedRequest
-from haven.cases import casework
 from haven.cases.authorities import can_work_stage
 from haven.cases.errors import CaseError, CaseErrorCode
 from haven.cases.models import Case
 from haven.cases.selectors import access_case_for_officer
 from haven.cases.transitions import Action
+from haven.casework import official_actions
 from haven.issuance.regions import region_choices
 from haven.official_web.case_page import case_checklist, case_page_for_officer, officer_actions
 from haven.official_web.forms import (
@@ -76,7 +76,7 @@ def _render_case(
         language=_language(),
         today=timezone.localdate(),
     )
-    casework.case_record_viewed(officer=request.user, case=case)
+    official_actions.case_record_viewed(officer=request.user, case=case)
     return render(
         request,
         "official_web/case.html",
@@ -114,7 +114,7 @@ def case_note_add(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpRe
     form = NoteForm(request.POST)
     if form.is_valid():
         try:
-            casework.case_note_add(
+            official_actions.case_note_add(
                 officer=request.user,
                 case=case,
                 text=form.cleaned_data["text"],
@@ -140,7 +140,7 @@ def case_check_document(request: AuthenticatedRequest, public_id: uuid.UUID) -> 
         messages.error(request, str(CaseError(CaseErrorCode.UNKNOWN_CHECKLIST_ITEM).message))
         return redirect(_case_url(case, "checklist"))
     try:
-        casework.case_check_document(
+        official_actions.case_check_document(
             officer=request.user,
             case=case,
             code=form.cleaned_data["code"],
@@ -225,7 +225,7 @@ def case_start_review(request: AuthenticatedRequest, public_id: uuid.UUID) -> Ht
         return StartReviewForm(data, initial={"version": case.version})
 
     def perform(request: AuthenticatedRequest, case: Case, values: dict[str, Any]) -> object:
-        return casework.case_start_review(
+        return official_actions.case_start_review(
             officer=request.user,
             case=case,
             version=values["version"],
@@ -250,7 +250,7 @@ def case_request_information(request: AuthenticatedRequest, public_id: uuid.UUID
         return RequestInformationForm(data, initial={"version": case.version, "due_on": due})
 
     def perform(request: AuthenticatedRequest, case: Case, values: dict[str, Any]) -> object:
-        return casework.case_request_information(
+        return official_actions.case_request_information(
             officer=request.user,
             case=case,
             version=values["version"],
@@ -289,7 +289,7 @@ def case_approve(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpRes
         )
 
     def perform(request: AuthenticatedRequest, case: Case, values: dict[str, Any]) -> object:
-        return casework.case_approve(
+        return official_actions.case_approve(
             officer=request.user,
             case=case,
             version=values["version"],
@@ -318,7 +318,7 @@ def case_refuse(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpResp
         return RefuseForm(data, initial={"version": case.version}, choices=choices)
 
     def perform(request: AuthenticatedRequest, case: Case, values: dict[str, Any]) -> object:
-        return casework.case_refuse(
+        return official_actions.case_refuse(
             officer=request.user,
             case=case,
             version=values["version"],
@@ -346,7 +346,7 @@ def case_record_entry(request: AuthenticatedRequest, public_id: uuid.UUID) -> Ht
         )
 
     def perform(request: AuthenticatedRequest, case: Case, values: dict[str, Any]) -> object:
-        return casework.case_record_entry(
+        return official_actions.case_record_entry(
             actor=request.user,
             case=case,
             entered_on=values["entered_on"],

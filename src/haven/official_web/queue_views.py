@@ -25,11 +25,11 @@ from haven.accounts.access import (
     require_user,
 )
 from haven.accounts.models import User
-from haven.cases import casework
 from haven.cases.authorities import AUTHORITIES, Authority, officer_authorities
 from haven.cases.errors import CaseError
 from haven.cases.queues import QueuePage, Sort, queue_for_officer, queue_scope
 from haven.cases.selectors import access_case_for_officer
+from haven.casework import official_actions
 from haven.official_web.queue_forms import QueueFilterForm
 
 # Each queue page belongs to one authority of the registry (its permission, title and URLs).
@@ -111,7 +111,7 @@ def permit_queue(request: AuthenticatedRequest) -> HttpResponse:
 def _take_next(request: AuthenticatedRequest, queue: Authority) -> HttpResponse:
     scope = queue_scope(request.user, queue.code, language=_language())
     try:
-        case = casework.case_take_next(officer=request.user, stages=scope.pairs)
+        case = official_actions.case_take_next(officer=request.user, stages=scope.pairs)
     except CaseError as error:
         messages.error(request, error.message)
         return redirect(queue.queue_url_name)
@@ -167,7 +167,7 @@ def case_assign_to_me(request: AuthenticatedRequest, public_id: uuid.UUID) -> Ht
     """Assign the case to the official who asks (also from a colleague)."""
     case = access_case_for_officer(request.user, public_id)
     try:
-        casework.case_assign(
+        official_actions.case_assign(
             officer=request.user,
             case=case,
             assignee=request.user,
@@ -189,7 +189,7 @@ def case_unassign(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpRe
     """Put the case back in the queue with nobody assigned."""
     case = access_case_for_officer(request.user, public_id)
     try:
-        casework.case_unassign(
+        official_actions.case_unassign(
             officer=request.user,
             case=case,
             version=_seen_version(request),

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from haven.accounts.access import AuthenticatedRequest, require_permission
-from haven.cases.actions import can_start
+from haven.casework.applicant_actions import can_start
 from haven.rules.actions import amendment_record
 from haven.rules.amendments import AmendmentError, Operation
 from haven.rules.display import check_result, programme_header

@@ -37,7 +37,7 @@ AUTHORITY_ROLES: dict[str, Role] = {
     "consulate": Role.CONSULAR_OFFICER,
     "migration": Role.MIGRATION_OFFICER,
 }
-LETTER_TEMPLATE = "cases/letters/decision.html"
+LETTER_TEMPLATE = "casework/letters/decision.html"
 
 # What the holder does next with what was issued, by its kind.
 NEXT_STEPS: dict[str, Promise] = {

@@ -10,11 +10,10 @@ transaction, and notifies the applicant only after the commit.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
-from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -22,8 +21,6 @@ from django.utils import timezone
 from haven.accounts.models import User
 from haven.audit.actions import audit_record
 from haven.audit.models import EventType
-from haven.cases import notifications
-from haven.cases.actions import apply_transition
 from haven.cases.authorities import can_work_stage
 from haven.cases.errors import CaseError, CaseErrorCode
 from haven.cases.history import record_change
@@ -35,15 +32,11 @@ from haven.cases.models import (
     DocumentCheck,
     InformationRequest,
 )
-from haven.cases.policy import allowed_now, may_act_as, require
+from haven.cases.policy import require
 from haven.cases.states import StageState, status_of
-from haven.cases.transitions import Action
-from haven.documents.actions import (
-    ANSWER_KIND,
-    document_record,
-    uploads_discard,
-    uploads_store,
-)
+from haven.cases.transitions import Action, apply_transition
+from haven.casework import notifications
+from haven.casework.locking import lock_case
 from haven.issuance.actions import document_issue
 from haven.issuance.models import IssuedDocument
 from haven.issuance.regions import region_choices
@@ -53,37 +46,6 @@ from haven.rules.selectors import programme_get
 
 # An answer may be asked for at most this far ahead.
 LONGEST_DUE = timedelta(days=366)
-# An applicant's answer to a request for information may carry at most this many files.
-ANSWER_MAX_FILES = 5
-
-
-def _locked(
-    case: Case, actor: User | None, action: Action, version: int | None, *, now: bool = True
-) -> tuple[Case, Programme]:
-    """The case, locked, once the policy lets ``actor`` take ``action`` and the version matches.
-
-    ``actor`` None is Haven itself (the daily checks, border control's systems).
-    With ``now=False`` the caller checks the status itself (``apply_transition``),
-    after checks whose refusal says more.
-    """
-    locked = Case.objects.select_for_update().get(pk=case.pk)
-    programme = programme_get(locked.programme)
-    if not may_act_as(actor, action, locked, programme):
-        raise CaseError(CaseErrorCode.NOT_PERMITTED)
-    if version is not None and locked.version != version:
-        raise CaseError(CaseErrorCode.CONFLICT)
-    if now and not allowed_now(action, locked, programme):
-        raise CaseError(CaseErrorCode.ACTION_NOT_ALLOWED)
-    return locked, programme
-
-
-def _on_commit_notify(name: str, case_pk: int, **extra: Any) -> None:
-    def send() -> None:
-        getattr(notifications, name)(
-            Case.objects.select_related("applicant").get(pk=case_pk), **extra
-        )
-
-    transaction.on_commit(send)
 
 
 # Assignment --------------------------------------------------------------------------------
@@ -96,7 +58,7 @@ def case_assign(*, officer: User, case: Case, assignee: User, version: int | Non
     taken by a colleague) is a ``CONFLICT`` and stays as it is.
     """
     with transaction.atomic():
-        locked, programme = _locked(case, officer, Action.ASSIGN, version)
+        locked, programme = lock_case(case, officer, Action.ASSIGN, version)
         if not can_work_stage(assignee, programme, locked.stage):
             raise CaseError(CaseErrorCode.NOT_AN_OFFICER)
         if locked.assignee_id == assignee.pk:
@@ -118,7 +80,7 @@ def case_assign(*, officer: User, case: Case, assignee: User, version: int | Non
 def case_unassign(*, officer: User, case: Case, version: int | None = None) -> Case:
     """Put the case back in the queue with nobody assigned (``version`` as for case_assign)."""
     with transaction.atomic():
-        locked, _programme = _locked(case, officer, Action.UNASSIGN, version)
+        locked, _programme = lock_case(case, officer, Action.UNASSIGN, version)
         if locked.assignee_id is None:
             return locked
         previous = locked.assignee_id
@@ -143,7 +105,7 @@ def case_start_review(*, officer: User, case: Case, version: int | None = None) 
     ``CONFLICT`` and stays as it is.
     """
     with transaction.atomic():
-        locked, programme = _locked(case, officer, Action.START_REVIEW, version)
+        locked, programme = lock_case(case, officer, Action.START_REVIEW, version)
         previous = apply_transition(locked, programme, Action.START_REVIEW)
         if locked.assignee_id is None:
             locked.assignee = officer
@@ -228,7 +190,7 @@ def case_note_add(*, officer: User, case: Case, text: str) -> CaseNote:
     if not text:
         raise CaseError(CaseErrorCode.MESSAGE_REQUIRED)
     with transaction.atomic():
-        locked, _programme = _locked(case, officer, Action.ADD_NOTE, None)
+        locked, _programme = lock_case(case, officer, Action.ADD_NOTE, None)
         note = CaseNote.objects.create(
             case=locked, author=officer, created_at=timezone.now(), text=text
         )
@@ -248,7 +210,7 @@ def checklist_codes(programme: Programme, stage_id: str, on_date: date) -> tuple
 def case_check_document(*, officer: User, case: Case, code: str, checked: bool) -> Case:
     """Tick (or untick) a document of the stage's checklist as seen and accepted."""
     with transaction.atomic():
-        locked, programme = _locked(case, officer, Action.CHECK_DOCUMENT, None)
+        locked, programme = lock_case(case, officer, Action.CHECK_DOCUMENT, None)
         if code not in checklist_codes(programme, locked.stage, timezone.localdate()):
             raise CaseError(CaseErrorCode.UNKNOWN_CHECKLIST_ITEM)
         existing = DocumentCheck.objects.filter(case=locked, stage=locked.stage, code=code)
@@ -288,7 +250,7 @@ def case_request_information(
     if not today < due_on <= today + LONGEST_DUE:
         raise CaseError(CaseErrorCode.DATE_OUT_OF_RANGE)
     with transaction.atomic():
-        locked, programme = _locked(case, officer, Action.REQUEST_INFORMATION, version)
+        locked, programme = lock_case(case, officer, Action.REQUEST_INFORMATION, version)
         previous = apply_transition(locked, programme, Action.REQUEST_INFORMATION)
         locked.save()
         request = InformationRequest.objects.create(
@@ -307,70 +269,7 @@ def case_request_information(
             from_status=previous,
             details={"due_on": due_on.isoformat()},
         )
-        _on_commit_notify("send_information_requested", locked.pk)
-    return request
-
-
-def case_answer_information(
-    *, applicant: User, case: Case, answer: str, files: Sequence[File[Any]] = ()
-) -> InformationRequest:
-    """The applicant who owns the case answers its open request, with up to ANSWER_MAX_FILES files.
-
-    The files are kept as documents of kind ``additional``. All or nothing:
-    every file is checked before anything is stored, so a refused one raises
-    ``UploadRefused`` (naming the file) and nothing is saved; a failure after
-    storing deletes the stored files again. Raises ``CaseError`` with
-    ``ANSWER_REQUIRED``, ``TOO_MANY_FILES``, ``NOT_PERMITTED`` (not the
-    applicant's case), ``ACTION_NOT_ALLOWED`` (the status does not allow it) or
-    ``NO_OPEN_REQUEST``.
-    Call it outside any transaction of your own (see ``document_upload``).
-    """
-
-    answer = answer.strip()
-    if not answer:
-        raise CaseError(CaseErrorCode.ANSWER_REQUIRED)
-    if len(files) > ANSWER_MAX_FILES:
-        raise CaseError(CaseErrorCode.TOO_MANY_FILES)
-    if not may_act_as(applicant, Action.ANSWER_INFORMATION, case, programme_get(case.programme)):
-        raise CaseError(CaseErrorCode.NOT_PERMITTED)  # before any file is stored
-    stored = uploads_store(files)
-    try:
-        with transaction.atomic():
-            locked, programme = _locked(case, applicant, Action.ANSWER_INFORMATION, None, now=False)
-            request = (
-                InformationRequest.objects.select_for_update()
-                .filter(case=locked, answered_at__isnull=True)
-                .first()
-            )
-            if request is None:
-                raise CaseError(CaseErrorCode.NO_OPEN_REQUEST)
-            previous = apply_transition(locked, programme, Action.ANSWER_INFORMATION)
-            locked.save()
-            now = timezone.now()
-            request.answer = answer
-            request.answered_at = now
-            request.answered_by = applicant
-            request.save(update_fields=["answer", "answered_at", "answered_by"])
-            for item in stored:
-                document_record(
-                    actor=applicant,
-                    case=locked,
-                    kind=ANSWER_KIND,
-                    stored=item,
-                    received_at=now,
-                    details={"request": str(request.public_id)},
-                )
-            record_change(
-                case=locked,
-                actor=applicant,
-                audit=EventType.INFORMATION_PROVIDED,
-                timeline=CaseEventType.INFORMATION_PROVIDED,
-                from_status=previous,
-                details={"request": str(request.public_id), "documents": len(stored)},
-            )
-    except BaseException:
-        uploads_discard(stored)
-        raise
+        notifications.notify_on_commit(notifications.send_information_requested, locked.pk)
     return request
 
 
@@ -437,7 +336,7 @@ def case_approve(
     if not today <= valid_from <= today + LONGEST_DUE:
         raise CaseError(CaseErrorCode.DATE_OUT_OF_RANGE)
     with transaction.atomic():
-        locked, programme = _locked(case, officer, Action.APPROVE, version)
+        locked, programme = lock_case(case, officer, Action.APPROVE, version)
         stage = programme.stage(locked.stage)
         if stage.issues.is_permit and region not in dict(region_choices()):
             raise CaseError(CaseErrorCode.REGION_REQUIRED)
@@ -484,7 +383,9 @@ def case_approve(
                     "case": locked.reference,
                 },
             )
-        _on_commit_notify("send_decided", locked.pk, decision_pk=decision.pk)
+        notifications.notify_on_commit(
+            notifications.send_decided, locked.pk, decision_pk=decision.pk
+        )
     return decision
 
 
@@ -501,7 +402,7 @@ def case_refuse(
         raise CaseError(CaseErrorCode.EXPLANATION_REQUIRED)
     today = timezone.localdate()
     with transaction.atomic():
-        locked, programme = _locked(case, officer, Action.REFUSE, version)
+        locked, programme = lock_case(case, officer, Action.REFUSE, version)
         chosen = _grounds(programme, locked.stage, grounds, today)
         decided_stage = locked.stage
         previous = apply_transition(locked, programme, Action.REFUSE)
@@ -515,7 +416,9 @@ def case_refuse(
             from_status=previous,
             details={"stage": decided_stage, "grounds": [ground["code"] for ground in chosen]},
         )
-        _on_commit_notify("send_decided", locked.pk, decision_pk=decision.pk)
+        notifications.notify_on_commit(
+            notifications.send_decided, locked.pk, decision_pk=decision.pk
+        )
     return decision
 
 
@@ -538,7 +441,7 @@ def case_record_entry(
     """
 
     with transaction.atomic():
-        locked, programme = _locked(case, actor, Action.RECORD_ENTRY, version)
+        locked, programme = lock_case(case, actor, Action.RECORD_ENTRY, version)
         visa = (
             IssuedDocument.objects.select_for_update()
             .filter(case=locked, kind=IssuedDocument.Kind.VISA, used_on__isnull=True)
@@ -571,7 +474,7 @@ def case_expire_visa(*, case: Case, today: date) -> Case:
     """The daily check: a visa not used by the end of its validity closes the case."""
 
     with transaction.atomic():
-        locked, programme = _locked(case, None, Action.EXPIRE, None)
+        locked, programme = lock_case(case, None, Action.EXPIRE, None)
         visa = (
             IssuedDocument.objects.select_for_update()
             .filter(case=locked, kind=IssuedDocument.Kind.VISA, used_on__isnull=True)

@@ -6,9 +6,11 @@ timeline entry, and sends email only after the transaction commits.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from django.core.files import File
 from django.db import transaction
 from django.utils import timezone, translation
 
@@ -17,10 +19,18 @@ from haven.audit.models import EventType
 from haven.cases.completeness import missing_items
 from haven.cases.errors import CaseError, CaseErrorCode
 from haven.cases.history import record_change
-from haven.cases.models import Case, CaseEventType, Declaration, ReferenceCounter
-from haven.cases.notifications import send_submitted
+from haven.cases.models import (
+    Case,
+    CaseEventType,
+    Declaration,
+    InformationRequest,
+    ReferenceCounter,
+)
 from haven.cases.policy import may_act_as, require
-from haven.cases.transitions import DRAFT, STAGE_KINDS, Action, transition
+from haven.cases.transitions import DRAFT, STAGE_KINDS, Action, apply_transition
+from haven.casework.locking import lock_case
+from haven.casework.notifications import notify_on_commit, send_submitted
+from haven.documents.actions import ANSWER_KIND, document_record, uploads_discard, uploads_store
 from haven.documents.selectors import uploaded_kinds
 from haven.people.duplicates import name_keys_for
 from haven.people.models import Passport, Person
@@ -43,6 +53,8 @@ PERSON_FIELDS = (
     "phone",
     "email",
 )
+# An applicant's answer to a request for information may carry at most this many files.
+ANSWER_MAX_FILES = 5
 PASSPORT_FIELDS = ("number", "issuing_state", "issue_date", "expiry_date", "mrz_line1", "mrz_line2")
 
 
@@ -71,8 +83,7 @@ def case_start(*, applicant: User, programme_id: str) -> Case:
     with transaction.atomic():
         case = Case.objects.create(
             programme=programme.id,
-            stage=programme.stages[0].id,
-            status=DRAFT,
+            stage=programme.stages[0].id,  # a draft: the status's and state's default
             applicant=applicant,
             language=language,
         )
@@ -175,27 +186,6 @@ def case_sign_declaration(
     return declaration
 
 
-def apply_transition(case: Case, programme: Programme, action: Action) -> str:
-    """Move a locked case by one allowed action; the one place a status is written.
-
-    Returns the status it left. Raises ``CaseError(ACTION_NOT_ALLOWED)`` when
-    the case's status does not allow the action. The caller holds the row
-    lock and the transaction, and saves the case.
-    """
-    move = transition(programme, case.status, action)
-    if move is None:  # the caller's ``policy.require`` has checked it: a bug if it happens
-        raise CaseError(CaseErrorCode.ACTION_NOT_ALLOWED)
-    previous = case.status
-    if move.to_stage != case.stage:
-        case.stage = move.to_stage
-        case.stage_started_on = timezone.localdate()
-        case.deadline_missed_on = None
-    case.status = move.to_status
-    case.state = move.to_state
-    case.version += 1
-    return previous
-
-
 def _next_reference(year: int) -> str:
     ReferenceCounter.objects.bulk_create([ReferenceCounter(year=year)], ignore_conflicts=True)
     counter = ReferenceCounter.objects.select_for_update().get(year=year)
@@ -252,7 +242,7 @@ def case_submit(*, actor: User, case: Case, key: str = "") -> Case:
             from_status=DRAFT,
             details={"reference": locked.reference, "outcome": result.outcome.value},
         )
-        transaction.on_commit(lambda: _notify_submitted(locked.pk))
+        notify_on_commit(send_submitted, locked.pk)
     return locked
 
 
@@ -275,5 +265,66 @@ def case_withdraw(*, actor: User, case: Case) -> Case:
     return locked
 
 
-def _notify_submitted(case_pk: int) -> None:
-    send_submitted(Case.objects.select_related("applicant").get(pk=case_pk))
+def case_answer_information(
+    *, applicant: User, case: Case, answer: str, files: Sequence[File[Any]] = ()
+) -> InformationRequest:
+    """The applicant who owns the case answers its open request, with up to ANSWER_MAX_FILES files.
+
+    The files are kept as documents of kind ``additional``. All or nothing:
+    every file is checked before anything is stored, so a refused one raises
+    ``UploadRefused`` (naming the file) and nothing is saved; a failure after
+    storing deletes the stored files again. Raises ``CaseError`` with
+    ``ANSWER_REQUIRED``, ``TOO_MANY_FILES``, ``NOT_PERMITTED`` (not the
+    applicant's case), ``ACTION_NOT_ALLOWED`` (the status does not allow it) or
+    ``NO_OPEN_REQUEST``.
+    Call it outside any transaction of your own (see ``document_upload``).
+    """
+
+    answer = answer.strip()
+    if not answer:
+        raise CaseError(CaseErrorCode.ANSWER_REQUIRED)
+    if len(files) > ANSWER_MAX_FILES:
+        raise CaseError(CaseErrorCode.TOO_MANY_FILES)
+    if not may_act_as(applicant, Action.ANSWER_INFORMATION, case, programme_get(case.programme)):
+        raise CaseError(CaseErrorCode.NOT_PERMITTED)  # before any file is stored
+    stored = uploads_store(files)
+    try:
+        with transaction.atomic():
+            locked, programme = lock_case(
+                case, applicant, Action.ANSWER_INFORMATION, None, now=False
+            )
+            request = (
+                InformationRequest.objects.select_for_update()
+                .filter(case=locked, answered_at__isnull=True)
+                .first()
+            )
+            if request is None:
+                raise CaseError(CaseErrorCode.NO_OPEN_REQUEST)
+            previous = apply_transition(locked, programme, Action.ANSWER_INFORMATION)
+            locked.save()
+            now = timezone.now()
+            request.answer = answer
+            request.answered_at = now
+            request.answered_by = applicant
+            request.save(update_fields=["answer", "answered_at", "answered_by"])
+            for item in stored:
+                document_record(
+                    actor=applicant,
+                    case=locked,
+                    kind=ANSWER_KIND,
+                    stored=item,
+                    received_at=now,
+                    details={"request": str(request.public_id)},
+                )
+            record_change(
+                case=locked,
+                actor=applicant,
+                audit=EventType.INFORMATION_PROVIDED,
+                timeline=CaseEventType.INFORMATION_PROVIDED,
+                from_status=previous,
+                details={"request": str(request.public_id), "documents": len(stored)},
+            )
+    except BaseException:
+        uploads_discard(stored)
+        raise
+    return request

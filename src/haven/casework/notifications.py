@@ -3,17 +3,19 @@
 Each function renders ``cases/email/<name>_subject.txt`` and ``_body.txt``
 under ``translation.override(case.language)`` and hands the message to
 Django's email backend. Casework schedules the event emails with
-``transaction.on_commit``; the daily checks (``haven.cases.tasks``) call the
+``transaction.on_commit``; the daily checks (``haven.casework.tasks``) call the
 reminders. No email carries more than the reference and what to do: the
 request's text, the reasons and the documents are behind the sign-in.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -38,8 +40,8 @@ def _send(case: Case, template: str, extra: dict[str, Any] | None = None) -> Non
             "status_url": _absolute(reverse("cases:status", args=[case.public_id])),
             **(extra or {}),
         }
-        subject = render_to_string(f"cases/email/{template}_subject.txt", context).strip()
-        body = render_to_string(f"cases/email/{template}_body.txt", context)
+        subject = render_to_string(f"casework/email/{template}_subject.txt", context).strip()
+        body = render_to_string(f"casework/email/{template}_body.txt", context)
     send_mail(subject, body, None, [case.applicant.email])
 
 
@@ -111,3 +113,12 @@ def send_notification_window_open(case: Case, notification: Any) -> None:
             "region_name": region_name(document.region) if document.region else "",
         },
     )
+
+
+def notify_on_commit(send: Callable[..., None], case_pk: int, **extra: Any) -> None:
+    """Send the email once the caller's transaction has committed (never for a rollback)."""
+
+    def after_commit() -> None:
+        send(Case.objects.select_related("applicant").get(pk=case_pk), **extra)
+
+    transaction.on_commit(after_commit)

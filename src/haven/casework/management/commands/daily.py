@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from haven.cases.tasks import daily_checks
+from haven.casework.tasks import daily_checks
 
 
 class Command(BaseCommand):

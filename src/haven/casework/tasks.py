@@ -25,12 +25,12 @@ from django.utils import timezone, translation
 from django_tasks import task
 
 from haven.accounts.models import User
-from haven.cases import casework, notifications
 from haven.cases.authorities import authority_get, stage_authority
 from haven.cases.errors import CaseError
 from haven.cases.models import Case, CaseEvent, CaseEventType, InformationRequest, ReminderSent
 from haven.cases.states import AWAITING_DECISION, StageState, status_of
 from haven.cases.supervision import supervisors_for
+from haven.casework import notifications, official_actions
 from haven.issuance.models import IssuedDocument, PermitNotification
 from haven.rules.selectors import programme_get
 from haven.rules.vocabulary import authority_name
@@ -72,7 +72,7 @@ def expire_unused_visas(today: date) -> int:
         if case.status != status_of(case.stage, StageState.GRANTED):
             continue
         try:
-            casework.case_expire_visa(case=case, today=today)
+            official_actions.case_expire_visa(case=case, today=today)
         except CaseError:
             continue  # entered or withdrawn meanwhile
         expired += 1
@@ -95,7 +95,7 @@ def mark_missed_deadlines(today: date) -> int:
         if case.status not in waiting:
             continue
         try:
-            marked += casework.case_mark_deadline_missed(case=case, today=today)
+            marked += official_actions.case_mark_deadline_missed(case=case, today=today)
         except CaseError:
             continue  # decided meanwhile
     return marked
@@ -157,8 +157,8 @@ def _send_deadline_report(supervisor: User, authority: str, misses: list[MissedD
             if queue
             else "",
         }
-        subject = render_to_string("cases/email/deadline_report_subject.txt", context).strip()
-        body = render_to_string("cases/email/deadline_report_body.txt", context)
+        subject = render_to_string("casework/email/deadline_report_subject.txt", context).strip()
+        body = render_to_string("casework/email/deadline_report_body.txt", context)
     send_mail(subject, body, None, [supervisor.email])
 
 
