@@ -29,7 +29,8 @@ from haven.cases.policy import POLICY, WHEN, Party, may
 from haven.cases.transitions import Action, programme_table
 from haven.casework import applicant_actions, official_actions
 from haven.documents.models import Document
-from haven.issuance.models import IssuedDocument
+from haven.issuance.actions import permit_notification_record
+from haven.issuance.models import IssuedDocument, PermitNotification
 from haven.rules.selectors import programme_get
 from tests.cases.applicant_helpers import approve, refuse, reload, request_information
 from tests.cases.helpers import complete_draft
@@ -104,7 +105,14 @@ CALLS: dict[Action, Callable[[Any, Case], object]] = {
     Action.MARK_DEADLINE_MISSED: lambda _user, case: official_actions.case_mark_deadline_missed(
         case=case, today=_today() + timedelta(days=400)
     ),
+    Action.RECORD_NOTIFICATION: lambda user, case: permit_notification_record(
+        officer=user,
+        notification=PermitNotification.objects.filter(document__case=case).first(),
+        made_on=_today(),
+    ),
 }
+# Only a case that holds a permit has notifications to record.
+NEEDS_A_PERMIT = {Action.RECORD_NOTIFICATION}
 # The daily checks' functions take no user: Haven itself is their only caller.
 SYSTEM_ONLY = {Action.EXPIRE, Action.MARK_DEADLINE_MISSED}
 # Border control's systems and officials both record entries.
@@ -208,11 +216,16 @@ def _written(case: Case) -> tuple[Any, ...]:
         InformationRequest.objects.filter(case=case, answered_at__isnull=True).count(),
         IssuedDocument.objects.filter(case=case).count(),
         Document.objects.filter(case=case).count(),
+        PermitNotification.objects.filter(document__case=case, made_on__isnull=False).count(),
     )
 
 
 # Refusals by the table: not a party, or not in this status (a submitted application is
 # "not a draft" for its edits; a case not waiting for an answer has "no open request").
+def _holds_a_permit(case: Case) -> bool:
+    return PermitNotification.objects.filter(document__case=case).exists()
+
+
 REFUSED_FOR_POLICY = {
     CaseErrorCode.NOT_PERMITTED,
     CaseErrorCode.ACTION_NOT_ALLOWED,
@@ -240,6 +253,9 @@ def test_every_action_function_refuses_what_the_table_refuses_and_nothing_else(
                     continue
                 fresh = reload(case)
                 allowed = may(user, action, fresh)
+                if action in NEEDS_A_PERMIT and not _holds_a_permit(fresh):
+                    assert not allowed, f"{action} as {name} on {status} without a permit"
+                    continue
                 before = _written(fresh)
                 refusal: CaseErrorCode | None = None
                 with transaction.atomic():

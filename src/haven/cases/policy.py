@@ -85,6 +85,8 @@ POLICY: dict[Action, Rule] = {
     # The daily checks.
     Action.EXPIRE: _rule(Party.SYSTEM),
     Action.MARK_DEADLINE_MISSED: _rule(Party.SYSTEM),
+    # A permit holder's annual notifications, recorded by the authority that issued the permit.
+    Action.RECORD_NOTIFICATION: _rule(Party.STAGE_AUTHORITY),
 }
 
 
@@ -93,21 +95,28 @@ class When:
     """When an action that leaves the status as it is may be taken."""
 
     description: str
-    holds: Callable[[Case], bool]
+    holds: Callable[[Case, Programme], bool]
 
 
 # The actions that do not move a case between statuses, and when each may be taken.
 WHEN: dict[Action, When] = {
-    Action.EDIT_DRAFT: When("a draft", lambda case: case.status == DRAFT),
-    Action.VIEW: When("always", lambda _case: True),
-    Action.ASSIGN: When("submitted", lambda case: case.status != DRAFT),
-    Action.UNASSIGN: When("submitted", lambda case: case.status != DRAFT),
-    Action.ADD_NOTE: When("submitted", lambda case: case.status != DRAFT),
+    Action.EDIT_DRAFT: When("a draft", lambda case, _programme: case.status == DRAFT),
+    Action.VIEW: When("always", lambda _case, _programme: True),
+    Action.ASSIGN: When("submitted", lambda case, _programme: case.status != DRAFT),
+    Action.UNASSIGN: When("submitted", lambda case, _programme: case.status != DRAFT),
+    Action.ADD_NOTE: When("submitted", lambda case, _programme: case.status != DRAFT),
     Action.CHECK_DOCUMENT: When(
-        StageState.IN_REVIEW, lambda case: state_of(case) == StageState.IN_REVIEW
+        StageState.IN_REVIEW, lambda case, _programme: state_of(case) == StageState.IN_REVIEW
     ),
     Action.MARK_DEADLINE_MISSED: When(
-        ", ".join(AWAITING_DECISION), lambda case: state_of(case) in AWAITING_DECISION
+        ", ".join(AWAITING_DECISION),
+        lambda case, _programme: state_of(case) in AWAITING_DECISION,
+    ),
+    Action.RECORD_NOTIFICATION: When(
+        "granted, at a stage that issues a permit",
+        lambda case, programme: (
+            state_of(case) == StageState.GRANTED and programme.stage(case.stage).issues.is_permit
+        ),
     ),
 }
 
@@ -142,7 +151,7 @@ def allowed_now(action: Action, case: Case, programme: Programme) -> bool:
     """Whether the case's status allows ``action`` (the transition table, or ``WHEN``)."""
     when = WHEN.get(action)
     if when is not None:
-        return when.holds(case)
+        return when.holds(case, programme)
     return transition(programme, case.status, action) is not None
 
 

@@ -44,6 +44,7 @@ class Action(enum.StrEnum):
     ADD_NOTE = "add_note"
     CHECK_DOCUMENT = "check_document"
     MARK_DEADLINE_MISSED = "mark_deadline_missed"
+    RECORD_NOTIFICATION = "record_notification"
 
 
 @dataclass(frozen=True)

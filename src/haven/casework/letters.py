@@ -23,8 +23,9 @@ from haven.accounts.models import User
 from haven.accounts.roles import Role
 from haven.audit.actions import audit_record
 from haven.audit.models import EventType
-from haven.cases.authorities import officer_authorities, stage_authority
 from haven.cases.models import Case, Decision
+from haven.cases.policy import may
+from haven.cases.transitions import Action
 from haven.issuance.models import IssuedDocument
 from haven.issuance.regions import region_name
 from haven.people.models import Person
@@ -60,19 +61,9 @@ NEXT_STEPS: dict[str, Promise] = {
 
 
 def can_read_decision_letter(user: User, decision: Decision) -> bool:
-    """The applicant who owns the case, or an official of an authority that handles it.
-
-    Officials: those of the authority that decided the stage, or of the one
-    handling the case's current stage.
-    """
-    if not getattr(user, "is_authenticated", False):
-        return False
-    case = decision.case
-    if case.applicant_id == user.pk:
-        return True
-    programme = programme_get(case.programme)
-    handling = {stage_authority(programme, decision.stage), stage_authority(programme, case.stage)}
-    return bool(officer_authorities(user) & handling)
+    """Whoever may read the case (``policy.VIEW``): its applicant, and the officials
+    of the authority that handles its stage now or decided an earlier one."""
+    return may(user, Action.VIEW, decision.case)
 
 
 def access_decision_letter(

@@ -18,10 +18,11 @@ from django.utils import timezone
 from haven.accounts.models import User
 from haven.audit.actions import audit_record
 from haven.audit.models import EventType
-from haven.cases.authorities import can_work_stage
 from haven.cases.errors import CaseError, CaseErrorCode
 from haven.cases.history import record_change
 from haven.cases.models import Case, CaseEventType, Decision
+from haven.cases.policy import may_act_as
+from haven.cases.transitions import Action
 from haven.issuance.models import IssuedDocument, IssuedNumberCounter, PermitNotification
 from haven.issuance.selectors import VALIDITY_LABELS, Validity, validity_on
 from haven.people.models import Passport, Person
@@ -233,8 +234,8 @@ def permit_notification_record(
         document = locked.document
         case = document.case
         programme = programme_get(case.programme)
-        if document.kind == IssuedDocument.Kind.VISA or not can_work_stage(
-            officer, programme, document.decision.stage
+        if document.kind == IssuedDocument.Kind.VISA or not may_act_as(
+            officer, Action.RECORD_NOTIFICATION, case, programme
         ):
             raise CaseError(CaseErrorCode.NOT_PERMITTED)
         if locked.made_on is not None:

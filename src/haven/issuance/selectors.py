@@ -19,11 +19,11 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from haven.accounts.models import User
-from haven.cases.authorities import officer_authorities, stage_authority
 from haven.cases.models import Case
+from haven.cases.policy import may
+from haven.cases.transitions import Action
 from haven.issuance.models import IssuedDocument, PermitNotification
 from haven.issuance.regions import region_name
-from haven.rules.selectors import programme_get
 
 
 class Validity(enum.StrEnum):
@@ -80,29 +80,16 @@ def validity_on(document: IssuedDocument, today: date) -> Validity:
 # Access ------------------------------------------------------------------------------------
 
 
-def _handling_authorities(document: IssuedDocument) -> set[str]:
-    """The authorities of the stage that issued the document and of the case's stage now."""
-    programme = programme_get(document.case.programme)
-    return {
-        stage_authority(programme, document.decision.stage),
-        stage_authority(programme, document.case.stage),
-    }
-
-
 def can_see_issued_document(user: User, document: IssuedDocument) -> bool:
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if document.case.applicant_id == user.pk:
-        return True
-    return bool(officer_authorities(user) & _handling_authorities(document))
+    """Whoever may read the case (``policy.VIEW``) may see what was issued with it."""
+    return may(user, Action.VIEW, document.case)
 
 
 def can_record_notifications(user: User, document: IssuedDocument) -> bool:
     """Officials of the authority that issued the permit record its annual notifications."""
     if document.kind == IssuedDocument.Kind.VISA:
         return False
-    programme = programme_get(document.case.programme)
-    return stage_authority(programme, document.decision.stage) in officer_authorities(user)
+    return may(user, Action.RECORD_NOTIFICATION, document.case)
 
 
 def _parse_uuid(value: uuid.UUID | str) -> uuid.UUID:

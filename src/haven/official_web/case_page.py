@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from haven.accounts.models import User
-from haven.cases.authorities import authority_get, can_work_stage, officer_authorities
+from haven.cases.authorities import authority_get, officer_authorities
 from haven.cases.models import (
     Case,
     CaseEvent,
@@ -27,7 +27,7 @@ from haven.cases.models import (
     DocumentCheck,
     InformationRequest,
 )
-from haven.cases.policy import may
+from haven.cases.policy import may, may_act_as
 from haven.cases.queues import nationality_label, stage_title, state_label, status_code_label
 from haven.cases.selectors import officer_case_ids
 from haven.cases.states import AWAITING_DECISION, state_or_withdrawn
@@ -598,7 +598,8 @@ def case_page_for_officer(user: User, case: Case, *, language: str, today: date)
     programme = programme_get(case.programme)
     stage = programme.stage(case.stage)
     state = _state(case)
-    may_act = can_work_stage(user, programme, case.stage)
+    # The official's authority handles the current stage: the policy's casework party.
+    may_act = may_act_as(user, Action.ADD_NOTE, case, programme)
     awaiting = state in AWAITING
     overdue_days = (
         (today - case.deadline).days if awaiting and case.deadline and case.deadline < today else 0

@@ -21,9 +21,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from haven.accounts.access import AuthenticatedRequest
-from haven.cases.authorities import can_work_stage
 from haven.cases.errors import CaseError, CaseErrorCode
 from haven.cases.models import Case
+from haven.cases.policy import may_act_as
 from haven.cases.selectors import access_case_for_officer
 from haven.cases.transitions import Action
 from haven.casework import official_actions
@@ -86,10 +86,11 @@ def _render_case(
 
 
 def _may_not_act(
-    request: AuthenticatedRequest, case: Case, programme: Programme
+    request: AuthenticatedRequest, case: Case, programme: Programme, action: Action
 ) -> HttpResponse | None:
-    """Back to the case page when another authority handles its stage now (nothing changes)."""
-    if can_work_stage(request.user, programme, case.stage):
+    """Back to the case page when the policy does not count the official among the action's
+    parties (another authority handles its stage now); nothing changes."""
+    if may_act_as(request.user, action, case, programme):
         return None
     messages.error(request, CaseError(CaseErrorCode.NOT_PERMITTED).message)
     return redirect(_case_url(case))
@@ -108,7 +109,7 @@ def case_detail(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpResp
 def case_note_add(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpResponse:
     """Add an internal note; the applicant never sees it."""
     case = access_case_for_officer(request.user, public_id)
-    refusal = _may_not_act(request, case, programme_get(case.programme))
+    refusal = _may_not_act(request, case, programme_get(case.programme), Action.ADD_NOTE)
     if refusal is not None:
         return refusal
     form = NoteForm(request.POST)
@@ -132,7 +133,7 @@ def case_note_add(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpRe
 def case_check_document(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpResponse:
     """Tick or untick a document of the permit stage's checklist."""
     case = access_case_for_officer(request.user, public_id)
-    refusal = _may_not_act(request, case, programme_get(case.programme))
+    refusal = _may_not_act(request, case, programme_get(case.programme), Action.CHECK_DOCUMENT)
     if refusal is not None:
         return refusal
     form = ChecklistForm(request.POST)
@@ -183,7 +184,7 @@ def _confirm(
     """
     case = access_case_for_officer(request.user, public_id)
     programme = programme_get(case.programme)
-    refusal = _may_not_act(request, case, programme)
+    refusal = _may_not_act(request, case, programme, action)
     if refusal is not None:
         return refusal
     # A POST goes to the action even when the status moved on meanwhile: it tells a
