@@ -89,6 +89,10 @@ ENTRY_DOCUMENT: dict[str, tuple[Move, ...]] = {
     ),
     StageState.EXPIRED: (),
 }
+# The actions only a stage whose document is used to enter allows.
+ENTRY_DOCUMENT_ACTIONS = frozenset(
+    move.action for moves in ENTRY_DOCUMENT.values() for move in moves
+) - frozenset(move.action for moves in DECISION.values() for move in moves)
 
 # Statuses outside any stage.
 DRAFT_MOVES: tuple[Move, ...] = (Move(Action.SUBMIT, StageState.SUBMITTED),)
