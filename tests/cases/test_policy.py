@@ -107,7 +107,7 @@ CALLS: dict[Action, Callable[[Any, Case], object]] = {
     ),
     Action.RECORD_NOTIFICATION: lambda user, case: permit_notification_record(
         officer=user,
-        notification=PermitNotification.objects.filter(document__case=case).first(),
+        notification=PermitNotification.objects.filter(document__case=case).order_by("year")[0],
         made_on=_today(),
     ),
 }
