@@ -45,7 +45,7 @@ from typing import Any, Literal, cast
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import Http404, HttpRequest
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, FileEx, Form, P, Router, Schema, Status, UploadedFile
 from ninja.errors import AuthorizationError, HttpError
@@ -65,6 +65,7 @@ from haven.cases.models import Case
 from haven.cases.selectors import access_case, case_list_for_applicant
 from haven.cases.transitions import DRAFT, Action, allowed_actions
 from haven.casework import applicant_actions
+from haven.core.i18n import current_language
 from haven.documents.actions import document_remove, document_upload
 from haven.documents.models import Document
 from haven.documents.selectors import document_list_for_case, uploaded_kinds
@@ -340,10 +341,6 @@ def _user(request: HttpRequest) -> User:
     return cast(User, request.user)  # ApplicantAuth has let only signed-in users through
 
 
-def _language() -> str:
-    return (translation.get_language() or "en")[:2]
-
-
 def _parts(case: Case) -> tuple[Person, Passport]:
     person = Person.objects.select_related("passport").get(case=case, role=Person.Role.APPLICANT)
     return person, person.passport
@@ -432,7 +429,7 @@ def _declaration(programme: Programme, case: Case, language: str) -> dict[str, A
 def _application(case: Case) -> dict[str, Any]:
     """Everything the applicant may see of their application, in the request's language."""
     programme = programme_get(case.programme)
-    language = _language()
+    language = current_language()
     person, passport = _parts(case)
     sections = missing = None
     if case.status == DRAFT:
@@ -560,7 +557,7 @@ def application_start(request: HttpRequest, payload: StartIn) -> Status[dict[str
     summary="The applicant's own applications, newest first",
 )
 def application_list(request: HttpRequest) -> Status[list[dict[str, Any]]]:
-    language = _language()
+    language = current_language()
     cases = list(case_list_for_applicant(_user(request)))
     # Each programme read once (reading one applies its amendments: a query each time).
     programmes = {
@@ -605,7 +602,7 @@ def application_about_you(
     codes = payload.citizenships
     for index, name in enumerate(CITIZENSHIP_FIELDS):
         data[name] = codes[index] if index < len(codes) else ""
-    form = AboutYouForm(data, language=_language())
+    form = AboutYouForm(data, language=current_language())
     if not form.is_valid():
         locations: dict[str, list[str | int]] = {
             name: ["body", "citizenships", index] for index, name in enumerate(CITIZENSHIP_FIELDS)
@@ -633,7 +630,7 @@ def application_passport(
     case = access_case(_user(request), public_id)
     person, _passport = _parts(case)
     data = {name: value or "" for name, value in payload.model_dump().items()}
-    form = PassportForm(data, language=_language(), person=person)
+    form = PassportForm(data, language=current_language(), person=person)
     if not form.is_valid():
         return _form_errors(form)
     try:
@@ -669,7 +666,7 @@ def application_declaration(
             case=case,
             full_name=form.cleaned_data["full_name"],
             statement=form.cleaned_data["statement"],
-            language=_language(),
+            language=current_language(),
         )
     except CaseError as failure:
         return _case_error(failure)

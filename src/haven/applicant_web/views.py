@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -35,6 +35,7 @@ from haven.casework.letters import (
     decision_letter_pdf,
     decision_letter_record_viewed,
 )
+from haven.core.i18n import current_language
 from haven.documents.actions import document_remove, document_upload
 from haven.documents.forms import DocumentUploadForm
 from haven.documents.selectors import document_list_for_case, uploaded_kinds
@@ -49,10 +50,6 @@ from haven.rules.selectors import ProgrammeNotFound, programme_get
 from haven.rules.vocabulary import authority_name
 
 APPLY = "accounts.apply_to_programmes"
-
-
-def _language() -> str:
-    return (translation.get_language() or "en")[:2]
 
 
 def _parts(case: Case) -> tuple[Person, Passport]:
@@ -73,7 +70,7 @@ def _draft(request: AuthenticatedRequest, public_id: uuid.UUID) -> Case:
 
 @require_permission(APPLY)
 def application_list(request: AuthenticatedRequest) -> HttpResponse:
-    language = _language()
+    language = current_language()
     rows = []
     for case in case_list_for_applicant(request.user):
         programme = programme_get(case.programme)
@@ -91,7 +88,7 @@ def _duration_text(programme: Programme, value: Any) -> str:
     if value is None:
         return ""
 
-    return show_value(programme, ParameterType.DURATION, value.value, _language()).text
+    return show_value(programme, ParameterType.DURATION, value.value, current_language()).text
 
 
 @require_permission(APPLY)
@@ -100,7 +97,7 @@ def application_start(request: AuthenticatedRequest, programme_id: str) -> HttpR
         programme = programme_get(programme_id)
     except ProgrammeNotFound:
         raise Http404 from None
-    language = _language()
+    language = current_language()
     error = None
     if request.method == "POST":
         try:
@@ -140,7 +137,7 @@ def application_detail(request: AuthenticatedRequest, public_id: uuid.UUID) -> H
     missing = missing_items(
         case, programme, person, passport, _uploaded_kinds(case), timezone.localdate()
     )
-    language = _language()
+    language = current_language()
     return render(
         request,
         "applicant_web/task_list.html",
@@ -159,7 +156,7 @@ def application_about_you(request: AuthenticatedRequest, public_id: uuid.UUID) -
     case = _draft(request, public_id)
     person, _passport = _parts(case)
     form = AboutYouForm(
-        request.POST or None, initial=AboutYouForm.initial_from(person), language=_language()
+        request.POST or None, initial=AboutYouForm.initial_from(person), language=current_language()
     )
     if request.method == "POST" and form.is_valid():
         applicant_actions.case_update_person(actor=request.user, case=case, data=form.values())
@@ -174,12 +171,14 @@ def application_passport(request: AuthenticatedRequest, public_id: uuid.UUID) ->
     fill = request.POST.get("action") == "fill"
     initial = {name: getattr(passport, name) for name in applicant_actions.PASSPORT_FIELDS}
     form = PassportForm(
-        request.POST or None, initial=initial, language=_language(), person=person, fill=fill
+        request.POST or None, initial=initial, language=current_language(), person=person, fill=fill
     )
     if request.method == "POST" and form.is_valid():
         if fill:
             # Show what the zone says, for the applicant to check before saving.
-            form = PassportForm(initial=form.cleaned_data, language=_language(), person=person)
+            form = PassportForm(
+                initial=form.cleaned_data, language=current_language(), person=person
+            )
             messages.success(
                 request,
                 _(
@@ -202,7 +201,7 @@ def application_declaration(request: AuthenticatedRequest, public_id: uuid.UUID)
     text = programme.value("declaration_text", timezone.localdate())
     if text is None:
         raise Http404
-    language = _language()
+    language = current_language()
     signed = getattr(case, "declaration", None)
     initial = {"full_name": signed.full_name, "statement": signed.statement} if signed else {}
     form = DeclarationForm(request.POST or None, initial=initial, person=person)
@@ -307,7 +306,7 @@ def application_check(request: AuthenticatedRequest, public_id: uuid.UUID) -> Ht
             return redirect("cases:submitted", submitted.public_id)
     missing = missing_items(case, programme, person, passport, _uploaded_kinds(case), today)
 
-    language = _language()
+    language = current_language()
     advice = None
     if person.citizenships:
         result = evaluate(
@@ -371,7 +370,7 @@ def application_status(request: AuthenticatedRequest, public_id: uuid.UUID) -> H
         request,
         "applicant_web/status.html",
         {
-            **status_page(case, programme, today, _language()),
+            **status_page(case, programme, today, current_language()),
             "issued": issued_list_for_case(request.user, case, today),
         },
     )

@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -27,6 +27,7 @@ from haven.cases.policy import may_act_as
 from haven.cases.selectors import access_case_for_officer
 from haven.cases.transitions import Action
 from haven.casework import official_actions
+from haven.core.i18n import current_language
 from haven.issuance.regions import region_choices
 from haven.official_web.case_page import case_checklist, case_page_for_officer, officer_actions
 from haven.official_web.forms import (
@@ -54,10 +55,6 @@ CONFLICT_MESSAGE = gettext_lazy(
 DEFAULT_DUE_DAYS = 14
 
 
-def _language() -> str:
-    return (translation.get_language() or "en")[:2]
-
-
 def _case_url(case: Case, anchor: str = "") -> str:
     url = reverse("work:case", args=[case.public_id])
     return f"{url}#{anchor}" if anchor else url
@@ -73,7 +70,7 @@ def _render_case(
     page = case_page_for_officer(
         request.user,
         case,
-        language=_language(),
+        language=current_language(),
         today=timezone.localdate(),
     )
     official_actions.case_record_viewed(officer=request.user, case=case)
@@ -210,8 +207,10 @@ def _confirm(
         {
             "case": case,
             "form": form,
-            "programme_title": programme.localised(programme.title, _language()),
-            "stage_title": programme.localised(programme.stage(case.stage).title, _language()),
+            "programme_title": programme.localised(programme.title, current_language()),
+            "stage_title": programme.localised(
+                programme.stage(case.stage).title, current_language()
+            ),
             "case_url": _case_url(case),
             **(extra(case, programme) if extra else {}),
         },
@@ -315,7 +314,9 @@ def case_approve(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpRes
 @officer_required
 def case_refuse(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpResponse:
     def make_form(case: Case, programme: Programme, data: dict[str, Any] | None) -> VersionForm:
-        choices = refusal_ground_choices(programme, case.stage, timezone.localdate(), _language())
+        choices = refusal_ground_choices(
+            programme, case.stage, timezone.localdate(), current_language()
+        )
         return RefuseForm(data, initial={"version": case.version}, choices=choices)
 
     def perform(request: AuthenticatedRequest, case: Case, values: dict[str, Any]) -> object:
@@ -362,7 +363,7 @@ def case_record_entry(request: AuthenticatedRequest, public_id: uuid.UUID) -> Ht
         if following is None:
             return {}
         return {
-            "next_stage_title": programme.localised(following.title, _language()),
+            "next_stage_title": programme.localised(following.title, current_language()),
             "next_authority": authority_label(following.authority),
         }
 

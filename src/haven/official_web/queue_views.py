@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -30,15 +29,12 @@ from haven.cases.errors import CaseError
 from haven.cases.queues import QueuePage, Sort, queue_for_officer, queue_scope
 from haven.cases.selectors import access_case_for_officer
 from haven.casework import official_actions
+from haven.core.i18n import current_language
 from haven.official_web.queue_forms import QueueFilterForm
 
 # Each queue page belongs to one authority of the registry (its permission, title and URLs).
 VISAS = AUTHORITIES["consulate"]
 PERMITS = AUTHORITIES["migration"]
-
-
-def _language() -> str:
-    return (translation.get_language() or "en")[:2]
 
 
 def _query(params: QueryDict, **changes: str) -> str:
@@ -67,7 +63,7 @@ def _sort_links(params: QueryDict, current: Sort) -> dict[str, dict[str, str]]:
 
 
 def _queue_page(request: AuthenticatedRequest, queue: Authority) -> HttpResponse:
-    language = _language()
+    language = current_language()
     scope = queue_scope(request.user, queue.code, language=language)
     form = QueueFilterForm(request.GET, scope=scope, language=language)
     filters = form.filters(page=request.GET.get("page") or 1)
@@ -109,7 +105,7 @@ def permit_queue(request: AuthenticatedRequest) -> HttpResponse:
 
 
 def _take_next(request: AuthenticatedRequest, queue: Authority) -> HttpResponse:
-    scope = queue_scope(request.user, queue.code, language=_language())
+    scope = queue_scope(request.user, queue.code, language=current_language())
     try:
         case = official_actions.case_take_next(officer=request.user, stages=scope.pairs)
     except CaseError as error:

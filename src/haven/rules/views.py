@@ -7,12 +7,12 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import formats, timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from haven.accounts.access import AuthenticatedRequest, require_permission
 from haven.casework.applicant_actions import can_start
+from haven.core.i18n import current_language
 from haven.rules.actions import amendment_record
 from haven.rules.amendments import AmendmentError, Operation
 from haven.rules.display import check_result, programme_header
@@ -35,10 +35,6 @@ from haven.rules.selectors import (
 from haven.rules.vocabulary import parameter_label
 
 
-def _language() -> str:
-    return get_language() or "en"
-
-
 def _programme(programme_id: str) -> Programme:
     try:
         return programme_get(programme_id)
@@ -48,14 +44,16 @@ def _programme(programme_id: str) -> Programme:
 
 @require_http_methods(["GET", "HEAD"])
 def programme_list(request: HttpRequest) -> HttpResponse:
-    programmes = programme_summaries(language=_language())
+    programmes = programme_summaries(language=current_language())
     return render(request, "rules/programme_list.html", {"programmes": programmes})
 
 
 @require_http_methods(["GET", "HEAD"])
 def programme_detail(request: HttpRequest, programme_id: str) -> HttpResponse:
     try:
-        page = programme_start(programme_id, on_date=timezone.localdate(), language=_language())
+        page = programme_start(
+            programme_id, on_date=timezone.localdate(), language=current_language()
+        )
     except ProgrammeNotFound:
         raise Http404(programme_id) from None
     return render(request, "rules/programme_detail.html", {"page": page})
@@ -64,7 +62,7 @@ def programme_detail(request: HttpRequest, programme_id: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD"])
 def programme_check(request: HttpRequest, programme_id: str) -> HttpResponse:
     """The pre-check: a GET form, so a result can be bookmarked and re-read in any language."""
-    language = _language()
+    language = current_language()
     programme = _programme(programme_id)
     # Answered once any of the form's fields is in the address; other parameters
     # (a campaign tag, say) leave the form blank rather than full of errors.
@@ -106,7 +104,11 @@ def programme_check(request: HttpRequest, programme_id: str) -> HttpResponse:
 def parameter_detail(request: HttpRequest, programme_id: str, name: str) -> HttpResponse:
     try:
         history = parameter_history(
-            request.user, programme_id, name, on_date=timezone.localdate(), language=_language()
+            request.user,
+            programme_id,
+            name,
+            on_date=timezone.localdate(),
+            language=current_language(),
         )
     except (ProgrammeNotFound, ParameterNotFound):
         raise Http404(f"{programme_id}/{name}") from None
@@ -116,7 +118,7 @@ def parameter_detail(request: HttpRequest, programme_id: str, name: str) -> Http
 @require_permission(MANAGE_PROGRAMMES)
 @require_http_methods(["GET", "HEAD"])
 def work_programmes(request: AuthenticatedRequest) -> HttpResponse:
-    overview = programme_work_list(on_date=timezone.localdate(), language=_language())
+    overview = programme_work_list(on_date=timezone.localdate(), language=current_language())
     return render(request, "rules/work_programmes.html", {"overview": overview})
 
 
@@ -124,7 +126,9 @@ def work_programmes(request: AuthenticatedRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD"])
 def work_programme(request: AuthenticatedRequest, programme_id: str) -> HttpResponse:
     try:
-        work = programme_work_get(programme_id, on_date=timezone.localdate(), language=_language())
+        work = programme_work_get(
+            programme_id, on_date=timezone.localdate(), language=current_language()
+        )
     except ProgrammeNotFound:
         raise Http404(programme_id) from None
     return render(request, "rules/work_programme.html", {"work": work})
@@ -138,7 +142,7 @@ def amendment_new(request: AuthenticatedRequest, programme_id: str) -> HttpRespo
     The first POST only checks and shows what will happen; the POST from the
     confirm page (``confirm``) records. ``change`` goes back to the form.
     """
-    language = _language()
+    language = current_language()
     programme = _programme(programme_id)
     if request.method != "POST":
         form = AmendmentForm(programme=programme, language=language)
@@ -192,6 +196,6 @@ def _amendment_form(
         {
             "form": form,
             "programme_id": programme.id,
-            "programme_title": programme.localised(programme.title, _language()),
+            "programme_title": programme.localised(programme.title, current_language()),
         },
     )

@@ -3,11 +3,12 @@ from __future__ import annotations
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from haven.accounts.access import AuthenticatedRequest, require_permission
 from haven.cases.figures import case_figures_for_analyst
+from haven.core.i18n import current_language
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -32,7 +33,7 @@ def work_commission(request: AuthenticatedRequest) -> HttpResponse:
 
 @require_permission("accounts.view_statistics")
 def work_statistics(request: AuthenticatedRequest) -> HttpResponse:
-    language = (translation.get_language() or "en")[:2]
+    language = current_language()
     figures = case_figures_for_analyst(request.user, language=language)
     return render(
         request, "web/work_statistics.html", {"figures": figures, "as_of": timezone.now()}
