@@ -47,10 +47,9 @@ if TYPE_CHECKING:
 
 PAGE_SIZE = 50
 
-# The states in which a case waits for the authority's decision: the default view.
+# The default view: the states in which a case waits for a decision (AWAITING_DECISION).
 OPEN = "open"
 ALL = "all"
-AWAITING = AWAITING_DECISION
 
 # How a status reads to officials (the applicant's wording is in ``presentation``).
 STATE_LABELS: dict[str, Promise] = {
@@ -167,7 +166,7 @@ class QueueRow:
 
     @property
     def awaiting(self) -> bool:
-        return self.state in AWAITING
+        return self.state in AWAITING_DECISION
 
     @property
     def overdue(self) -> bool:
@@ -320,11 +319,11 @@ def _chosen_states(filters: QueueFilters) -> set[str]:
     if filters.status == ALL:
         chosen = set(STATE_ORDER)
     elif filters.status == OPEN:
-        chosen = {state.value for state in AWAITING}
+        chosen = {state.value for state in AWAITING_DECISION}
     else:
         chosen = {filters.status}
     if filters.deadline != DeadlineWindow.ANY:
-        chosen &= {state.value for state in AWAITING}  # a decided case is never overdue
+        chosen &= {state.value for state in AWAITING_DECISION}  # a decided case is never overdue
     return chosen
 
 
@@ -385,8 +384,8 @@ def _counts(
     for row in cases.order_by().values("status").annotate(count=Count("*")):
         by_state[state_of[row["status"]]] += row["count"]
     if filters.deadline != DeadlineWindow.ANY:
-        by_state = {state: count for state, count in by_state.items() if state in AWAITING}
-    awaiting = sum(by_state.get(state, 0) for state in AWAITING)
+        by_state = {state: count for state, count in by_state.items() if state in AWAITING_DECISION}
+    awaiting = sum(by_state.get(state, 0) for state in AWAITING_DECISION)
     present = {state for stage in stages for state in stage.states}
     counts = [StatusCount(OPEN, str(_("Waiting for a decision")), awaiting)]
     counts += [
@@ -459,7 +458,7 @@ def queue_for_officer(
     for case in page:
         stage = titles[(case.programme, case.stage)]
         state = state_or_withdrawn(case)
-        awaiting = state in AWAITING
+        awaiting = state in AWAITING_DECISION
         surname = case.applicant_surname or ""
         given = case.applicant_given_names or ""
         codes = case.applicant_citizenships or []

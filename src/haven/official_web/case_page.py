@@ -71,7 +71,6 @@ OFFICER_ACTIONS: dict[Action, tuple[str, Promise]] = {
 
 
 # The states in which a case waits for the authority: it can be assigned, and be overdue.
-AWAITING = AWAITING_DECISION
 
 OUTCOME_LABELS: dict[str, Promise] = {
     "eligible": gettext_lazy("Eligible"),
@@ -600,7 +599,7 @@ def case_page_for_officer(user: User, case: Case, *, language: str, today: date)
     state = _state(case)
     # The official's authority handles the current stage: the policy's casework party.
     may_act = may_act_as(user, Action.ADD_NOTE, case, programme)
-    awaiting = state in AWAITING
+    awaiting = state in AWAITING_DECISION
     overdue_days = (
         (today - case.deadline).days if awaiting and case.deadline and case.deadline < today else 0
     )
