@@ -63,17 +63,7 @@ def case_assign(*, officer: User, case: Case, assignee: User, version: int | Non
             raise CaseError(CaseErrorCode.NOT_AN_OFFICER)
         if locked.assignee_id == assignee.pk:
             return locked
-        locked.assignee = assignee
-        locked.version += 1
-        locked.save(update_fields=["assignee", "version", "updated_at"])
-        record_change(
-            case=locked,
-            actor=officer,
-            audit=EventType.CASE_ASSIGNED,
-            timeline=CaseEventType.ASSIGNED,
-            visible=False,
-            details={"assignee": assignee.pk},
-        )
+        _give(locked, officer, assignee, details={"assignee": assignee.pk})
     return locked
 
 
@@ -83,19 +73,23 @@ def case_unassign(*, officer: User, case: Case, version: int | None = None) -> C
         locked, _programme = lock_case(case, officer, Action.UNASSIGN, version)
         if locked.assignee_id is None:
             return locked
-        previous = locked.assignee_id
-        locked.assignee = None
-        locked.version += 1
-        locked.save(update_fields=["assignee", "version", "updated_at"])
-        record_change(
-            case=locked,
-            actor=officer,
-            audit=EventType.CASE_UNASSIGNED,
-            timeline=CaseEventType.UNASSIGNED,
-            visible=False,
-            details={"previous_assignee": previous},
-        )
+        _give(locked, officer, None, details={"previous_assignee": locked.assignee_id})
     return locked
+
+
+def _give(locked: Case, officer: User, assignee: User | None, *, details: dict[str, Any]) -> None:
+    """Give the locked case to ``assignee`` (None: back to the queue), on the internal timeline."""
+    locked.assignee = assignee
+    locked.version += 1
+    locked.save(update_fields=["assignee", "version", "updated_at"])
+    record_change(
+        case=locked,
+        actor=officer,
+        audit=EventType.CASE_ASSIGNED if assignee else EventType.CASE_UNASSIGNED,
+        timeline=CaseEventType.ASSIGNED if assignee else CaseEventType.UNASSIGNED,
+        visible=False,
+        details=details,
+    )
 
 
 def case_start_review(*, officer: User, case: Case, version: int | None = None) -> Case:
