@@ -31,6 +31,14 @@ def media_root(settings: Any, tmp_path: Path) -> Path:
     return root
 
 
+@pytest.fixture(autouse=True)
+def audit_head_file(settings: Any, tmp_path: Path) -> Path:
+    """Every test records the audit chain's head (the daily checks do) in a file of its own."""
+    path = tmp_path / "audit" / "heads.jsonl"
+    settings.HAVEN_AUDIT_HEAD_FILE = path
+    return path
+
+
 @pytest.fixture
 def make_user(db: None) -> Callable[..., User]:
     """Create an account with roles; officials get TOTP set up, as operators would require."""

@@ -174,6 +174,10 @@ CACHES = {
 HAVEN_API_ELIGIBILITY_RATE = env.str("HAVEN_API_ELIGIBILITY_RATE", default="60/min")
 # Lookups per client address on the public page that verifies issued documents.
 HAVEN_VERIFY_RATE = env.str("HAVEN_VERIFY_RATE", default="20/min")
+# Where the daily checks keep the audit chain's head, outside the database (haven.audit.heads).
+HAVEN_AUDIT_HEAD_FILE = Path(
+    env.str("HAVEN_AUDIT_HEAD_FILE", default=str(VAR_DIR / "audit" / "heads.jsonl"))
+)
 # Requests per border-control client (its token) to POST /api/v1/movements.
 HAVEN_API_MOVEMENTS_RATE = env.str("HAVEN_API_MOVEMENTS_RATE", default="600/min")
 NINJA_NUM_PROXIES = 1 if env.bool("HAVEN_BEHIND_PROXY", False) else 0

@@ -25,6 +25,7 @@ from django.utils import timezone, translation
 from django_tasks import task
 
 from haven.accounts.models import User
+from haven.audit.heads import head_check_and_record
 from haven.cases.authorities import authority_get, stage_authority
 from haven.cases.errors import CaseError
 from haven.cases.models import Case, CaseEvent, CaseEventType, InformationRequest, ReminderSent
@@ -40,23 +41,31 @@ logger = logging.getLogger(__name__)
 # How long before an answer is due the applicant is reminded.
 INFORMATION_REMINDER_LEAD = timedelta(days=3)
 SEND_FAILURES = (smtplib.SMTPException, OSError)
+# The daily checks' count that makes ``haven daily`` fail (see haven.audit.heads).
+AUDIT_CHAIN_PROBLEMS = "audit_chain_problems"
 
 
 @task()
 def daily_checks(today_iso: str | None = None) -> dict[str, int]:
-    """Expire unused visas, mark and report missed deadlines, send the due reminders.
+    """Expire unused visas, mark and report missed deadlines, send the due reminders,
+    then verify the audit chain against the head recorded last and record today's.
 
     ``today_iso`` (YYYY-MM-DD) checks as on that day; today by default.
-    Returns how many of each were done, kept with the task's result.
+    Returns how many of each were done, kept with the task's result;
+    ``audit_chain_problems`` is 1 when the chain or its recorded head failed.
     """
     today = date.fromisoformat(today_iso) if today_iso else timezone.localdate()
-    return {
+    done = {
         "visas_expired": expire_unused_visas(today),
         "deadlines_missed": mark_missed_deadlines(today),
         "deadline_reports_sent": report_missed_deadlines(today),
         "information_reminders_sent": remind_information_due(today),
         "notification_reminders_sent": remind_notification_windows(today),
     }
+    check = head_check_and_record()
+    done["audit_heads_recorded"] = 1 if check.head else 0
+    done[AUDIT_CHAIN_PROBLEMS] = 0 if check.ok else 1
+    return done
 
 
 def expire_unused_visas(today: date) -> int:

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
 from haven.audit.chain import verify_chain
+from haven.audit.heads import chain_contains, parse_head
 from haven.audit.models import AuditEvent
 
 _ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
@@ -56,13 +57,15 @@ class Command(BaseCommand):
                 returncode=1,
             )
         if expect_head:
-            sequence, _sep, expected_hash = expect_head.partition(":")
-            if not sequence.isdigit() or len(expected_hash) != 64:
-                raise CommandError("--expect-head must look like SEQUENCE:HASH.", returncode=2)
-            stored = AuditEvent.objects.filter(sequence=int(sequence)).first()
-            if stored is None or stored.hash != expected_hash:
+            try:
+                head = parse_head(expect_head)
+            except ValueError:
                 raise CommandError(
-                    f"Audit chain does not contain the expected head {sequence}: "
+                    "--expect-head must look like SEQUENCE:HASH.", returncode=2
+                ) from None
+            if not chain_contains(head):
+                raise CommandError(
+                    f"Audit chain does not contain the expected head {head.sequence}: "
                     "events were removed from its end or rewritten.",
                     returncode=1,
                 )

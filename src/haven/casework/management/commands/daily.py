@@ -8,13 +8,15 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from haven.casework.tasks import daily_checks
+from haven.audit.heads import head_file
+from haven.casework.tasks import AUDIT_CHAIN_PROBLEMS, daily_checks
 
 
 class Command(BaseCommand):
     help = (
-        "Expire unused visas, mark missed deadlines and report them to supervisors, and send "
-        "the due reminders. Safe to run more than once a day."
+        "Expire unused visas, mark missed deadlines and report them to supervisors, send "
+        "the due reminders, and check the audit chain against its head recorded outside the "
+        "database. Safe to run more than once a day; exits 1 when the audit chain fails."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -40,3 +42,9 @@ class Command(BaseCommand):
         self.stdout.write(f"Daily checks for {day.isoformat()}:")
         for name, count in summary.items():
             self.stdout.write(f"  {name.replace('_', ' ')}: {count}")
+        if summary.get(AUDIT_CHAIN_PROBLEMS):
+            raise CommandError(
+                "The audit chain failed its check: see the log (haven.audit.heads). "
+                f"The head file {head_file()} keeps the head recorded before.",
+                returncode=1,
+            )
