@@ -15,10 +15,11 @@ from django.contrib.messages import get_messages
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
+from django.utils.html import escape
 
 from haven.accounts.models import User
 from haven.accounts.roles import Role
-from haven.audit.models import AuditEvent
+from haven.audit.models import AuditEvent, EventType
 from haven.cases import queues
 from haven.cases.authorities import officer_authorities
 from haven.cases.errors import CaseError, CaseErrorCode
@@ -333,10 +334,16 @@ def test_counts_per_status_in_one_query_and_as_links(
 # the counts per status (which also give the number of cases matching) and the page's rows
 # with their applicants.
 SELECTOR_QUERIES = 4
+# The record that the official saw the page's cases (QUEUE_VIEWED): a savepoint, the chain's
+# last link, the insert and the release, and on PostgreSQL the chain's lock. A page that
+# lists no case records nothing.
+RECORD_QUERIES = 4 + (connection.vendor == "postgresql")
 # The whole page: the session, the official, their roles and their two kinds of permissions,
-# and the queue's own queries. The session is not written: its last-seen time changes at
-# most once a minute.
-PAGE_QUERIES = 5 + SELECTOR_QUERIES
+# the queue's own queries and the record. The session is not written: its last-seen time
+# changes at most once a minute.
+PAGE_QUERIES = 5 + SELECTOR_QUERIES + RECORD_QUERIES
+# A page that lists no case records nothing, and reads no rows: the counts say there are none.
+EMPTY_PAGE_QUERIES = 5 + SELECTOR_QUERIES - 1
 
 
 @pytest.fixture
@@ -435,6 +442,9 @@ def test_a_queue_page_costs_the_same_queries_at_10000_cases(
             response = consul_client.get(f"/work/visas/?{query}")
         assert response.status_code == 200
         assert len(references(response.content.decode())) > 0, query
+    views = queue_views()
+    assert len(views) == len(QUERIES)
+    assert len(views[0].details["cases"]) == 50
     assert time.monotonic() - started < 30
 
 
@@ -451,6 +461,139 @@ def test_the_page_costs_the_same_with_three_cases(
         queue_for_officer(consul, visa_filters(nationality="DE"), language="en")
     with django_assert_num_queries(PAGE_QUERIES):
         assert len(references(page(consul_client, "nationality=DE"))) == 3
+    with django_assert_num_queries(EMPTY_PAGE_QUERIES):
+        assert references(page(consul_client, "nationality=FR")) == []
+
+
+# The record of who saw which applicants ----------------------------------------------------
+
+
+def queue_views() -> list[AuditEvent]:
+    return list(AuditEvent.objects.filter(event_type=EventType.QUEUE_VIEWED).order_by("sequence"))
+
+
+DEFAULT_FILTERS = {
+    "status": "open",
+    "programme": "",
+    "nationality": "",
+    "deadline": "any",
+    "assignee": "anyone",
+    "sort": "deadline",
+}
+
+
+def test_each_queue_page_shown_is_recorded_with_the_cases_it_lists(
+    make_user: MakeUser, consul: User, consul_client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(queues, "PAGE_SIZE", 2)
+    cases = [submit(make_user, days_ago=days) for days in (9, 6, 3)]
+    page(consul_client)
+    page(consul_client, "page=2")
+    page(consul_client)
+    first, second, again = queue_views()
+    assert (first.actor_id, first.subject_type, first.subject_id) == (consul.pk, "", "")
+    assert first.details == {
+        "authority": "consulate",
+        "filters": DEFAULT_FILTERS,
+        "page": 1,
+        "cases": [cases[0].pk, cases[1].pk],
+    }
+    assert second.details == {**first.details, "page": 2, "cases": [cases[2].pk]}
+    assert again.details == first.details
+
+
+def test_a_filtered_page_records_its_filters_and_only_the_cases_it_lists(
+    make_user: MakeUser, consul: User, consul_client: Client
+) -> None:
+    colleague = make_user(Role.CONSULAR_OFFICER)
+    german = submit(make_user, citizenships=("FR", "DE"), days_ago=25)  # overdue
+    french = submit(make_user, citizenships=("FR",), days_ago=25)
+    for case in (german, french):
+        official_actions.case_assign(officer=consul, case=case, assignee=colleague)
+    submit(make_user, citizenships=("DE",), days_ago=25)  # nobody's
+    submit(make_user, citizenships=("DE",), days_ago=0)  # not overdue
+    query = (
+        f"nationality=DE&deadline=overdue&assignee={colleague.pk}"
+        "&status=all&programme=shared-values&sort=-submitted"
+    )
+    assert references(page(consul_client, query)) == [german.reference]
+    [event] = queue_views()
+    assert event.details == {
+        "authority": "consulate",
+        "filters": {
+            "status": "all",
+            "programme": "shared-values",
+            "nationality": "DE",
+            "deadline": "overdue",
+            "assignee": str(colleague.pk),
+            "sort": "-submitted",
+        },
+        "page": 1,
+        "cases": [german.pk],
+    }
+
+
+def test_a_page_that_lists_no_case_records_nothing(
+    make_user: MakeUser, consul_client: Client
+) -> None:
+    page(consul_client)  # an empty queue
+    submit(make_user, citizenships=("DE",))
+    page(consul_client, "nationality=FR")
+    page(consul_client, "status=refused")
+    assert queue_views() == []
+
+
+def test_the_permit_queue_records_its_own_authority(
+    make_user: MakeUser, consul: User, migration: User, migration_client: Client
+) -> None:
+    case = in_trp_stage(submit(make_user), consul)
+    page(migration_client, path="/work/permits/")
+    [event] = queue_views()
+    assert event.actor_id == migration.pk
+    assert (event.details["authority"], event.details["cases"]) == ("migration", [case.pk])
+
+
+def test_queue_record_viewed_records_the_cases_of_the_page_it_is_given(
+    make_user: MakeUser, consul: User
+) -> None:
+    case = submit(make_user)
+    listed = queue_for_officer(consul, visa_filters())
+    official_actions.queue_record_viewed(officer=consul, queue=listed)
+    empty = queue_for_officer(consul, visa_filters(status="refused"))
+    official_actions.queue_record_viewed(officer=consul, queue=empty)
+    assert [(event.actor_id, event.details["cases"]) for event in queue_views()] == [
+        (consul.pk, [case.pk])
+    ]
+
+
+@pytest.mark.parametrize(
+    ("language", "label"),
+    [
+        ("en", "Queue viewed by an official"),
+        ("ru", "Очередь просмотрена должностным лицом"),
+        ("de", "Warteschlange von einer Amtsperson eingesehen"),
+        ("fr", "File d'attente consultée par un agent"),
+        ("it", "Coda consultata da un funzionario"),
+        ("es", "Cola consultada por un funcionario"),
+    ],
+)
+def test_the_auditor_reads_who_viewed_a_queue_in_their_language(
+    language: str,
+    label: str,
+    make_user: MakeUser,
+    consul: User,
+    consul_client: Client,
+    signed_in: Callable[..., tuple[Client, User]],
+) -> None:
+    submit(make_user)
+    page(consul_client)
+    auditor, _user = signed_in(Role.AUDITOR)
+    response = auditor.get("/audit/", {"event_type": "QUEUE_VIEWED"}, HTTP_ACCEPT_LANGUAGE=language)
+    html = response.content.decode()
+    assert response["Content-Language"] == language
+    assert f"<td>{escape(label)}</td>" in html
+    assert f"<td>{consul.email}</td>" in html
+    assert ">QUEUE_VIEWED<" not in html
 
 
 # Take next ---------------------------------------------------------------------------------
@@ -657,6 +800,7 @@ def test_the_visa_queue_is_forbidden_to_others(
     response = client.get("/work/visas/")
     assert response.status_code == 403
     assert "HVN-" not in response.content.decode()
+    assert queue_views() == []
 
 
 def test_the_permit_queue_is_forbidden_to_consuls(consul_client: Client) -> None:

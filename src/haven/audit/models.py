@@ -40,6 +40,7 @@ class EventType(models.TextChoices):
     DOCUMENT_REMOVED = "DOCUMENT_REMOVED", _("Document removed")
     DOCUMENT_VIEWED = "DOCUMENT_VIEWED", _("Document downloaded")
     CASE_VIEWED = "CASE_VIEWED", _("Case viewed by an official")
+    QUEUE_VIEWED = "QUEUE_VIEWED", _("Queue viewed by an official")
     CASE_ASSIGNED = "CASE_ASSIGNED", _("Case assigned")
     CASE_UNASSIGNED = "CASE_UNASSIGNED", _("Case unassigned")
     CASE_REVIEW_STARTED = "CASE_REVIEW_STARTED", _("Review started")

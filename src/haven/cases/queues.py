@@ -149,6 +149,7 @@ class QueueFilters:
 
 @dataclass(frozen=True)
 class QueueRow:
+    case_id: int  # the case's pk, as the audit trail names a case
     public_id: uuid.UUID
     reference: str
     applicant_name: str
@@ -464,6 +465,7 @@ def queue_for_officer(
         codes = case.applicant_citizenships or []
         rows.append(
             QueueRow(
+                case_id=case.pk,
                 public_id=case.public_id,
                 reference=case.reference or "",
                 applicant_name=", ".join(part for part in (surname, given) if part),

@@ -33,6 +33,7 @@ from haven.cases.models import (
     InformationRequest,
 )
 from haven.cases.policy import require
+from haven.cases.queues import QueuePage
 from haven.cases.states import StageState, status_of
 from haven.cases.transitions import Action, apply_transition
 from haven.casework import notifications
@@ -176,6 +177,39 @@ def _record_review_started(case: Case, officer: User, previous: str) -> None:
 def case_record_viewed(*, officer: User, case: Case) -> None:
     """Record that an official opened the case's page (every time: it shows personal data)."""
     audit_record(event_type=EventType.CASE_VIEWED, actor=officer, subject=case, details={})
+
+
+def queue_record_viewed(*, officer: User, queue: QueuePage) -> None:
+    """Record that an official was shown a page of a queue, naming the cases it listed.
+
+    Called by the queue pages after ``queue_for_officer``, which only officials
+    of the queue's authority get. A page lists each case's applicant by name
+    and citizenships, so every page shown is recorded, with the cases' ids
+    (never their names) for an auditor to find who saw whom. A page that lists
+    no case shows nobody's data and records nothing. The filters are all
+    choices from the page's lists (a citizenship code, a colleague's id), none
+    is text the official typed.
+    """
+    if not queue.rows:
+        return
+    filters = queue.filters
+    audit_record(
+        event_type=EventType.QUEUE_VIEWED,
+        actor=officer,
+        details={
+            "authority": filters.authority,
+            "filters": {
+                "status": filters.status,
+                "programme": filters.programme,
+                "nationality": filters.nationality,
+                "deadline": filters.deadline.value,
+                "assignee": filters.assignee,
+                "sort": filters.sort.value,
+            },
+            "page": queue.page.number,
+            "cases": [row.case_id for row in queue.rows],
+        },
+    )
 
 
 def case_note_add(*, officer: User, case: Case, text: str) -> CaseNote:

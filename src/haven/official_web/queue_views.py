@@ -68,6 +68,7 @@ def _queue_page(request: AuthenticatedRequest, queue: Authority) -> HttpResponse
     form = QueueFilterForm(request.GET, scope=scope, language=language)
     filters = form.filters(page=request.GET.get("page") or 1)
     result: QueuePage = queue_for_officer(request.user, filters, language=language, scope=scope)
+    official_actions.queue_record_viewed(officer=request.user, queue=result)
     status_links = [
         {
             "label": count.label,
