@@ -54,6 +54,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/bandit --configfile pyproject.toml --recursive src --quiet
 
 typecheck: $(STAMP)
 	HAVEN_ENV=test $(BIN)/mypy

@@ -19,7 +19,8 @@ from haven.accounts.actions import user_create
 from haven.accounts.models import User
 from haven.accounts.roles import STAFF_ROLES, Role
 
-DEMO_PASSWORD = "tulip orbit lantern amber"  # noqa: S105 - printed to demo users on purpose
+# Printed to the demo's users on purpose: a demo has no secrets.
+DEMO_PASSWORD = "tulip orbit lantern amber"  # noqa: S105  # nosec B105
 DEMO_DOMAIN = "demo.haven.example"
 
 

@@ -1265,7 +1265,8 @@ def _applicant(email: str, profile: Profile) -> User:
 def _case_plan(
     number: int, listed: list[str], officers: Officers, now: datetime
 ) -> tuple[str, random.Random, Special, list[Step]]:
-    rng = random.Random(f"haven-demo-{number}")  # noqa: S311 - made-up data, the same every load
+    # Made-up data, the same at every load: no secret comes from it.
+    rng = random.Random(f"haven-demo-{number}")  # noqa: S311  # nosec B311
     special = SPECIALS.get(number)
     if special is None:
         if number <= len(STATUSES):
@@ -1337,7 +1338,8 @@ def _main_applicant_case(programme: Programme, officers: Officers, now: datetime
     anna = User.objects.filter(email=MAIN_APPLICANT).first()
     if anna is None or Case.objects.filter(applicant=anna).exists():
         return
-    rng = random.Random("haven-demo-main")  # noqa: S311 - made-up data
+    # Made-up data, the same at every load.
+    rng = random.Random("haven-demo-main")  # noqa: S311  # nosec B311
     special = Special(
         "visa_info_requested",
         ("DE",),

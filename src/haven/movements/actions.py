@@ -27,7 +27,8 @@ from haven.issuance.models import IssuedDocument
 from haven.movements.errors import MovementError, MovementErrorCode
 from haven.movements.models import IntegrationClient, Movement
 
-TOKEN_PREFIX = "hvn_"  # noqa: S105 (a marker that tells Haven tokens apart, not a secret)
+# A marker that tells Haven's tokens apart, not a secret.
+TOKEN_PREFIX = "hvn_"  # noqa: S105  # nosec B105
 # The token's first characters, stored in clear to find and tell tokens apart.
 TOKEN_PREFIX_LENGTH = 12
 CLIENT_NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")

@@ -171,7 +171,7 @@ def _confirm(
     make_form: Callable[[Case, Programme, dict[str, Any] | None], VersionForm],
     perform: Perform,
     done: str,
-    extra: Callable[[Case, Programme], dict[str, Any]] | None = None,
+    more_context: Callable[[Case, Programme], dict[str, Any]] | None = None,
 ) -> HttpResponse:
     """GET: what will happen and to whom it will be shown. POST: do it, once.
 
@@ -212,7 +212,7 @@ def _confirm(
                 programme.stage(case.stage).title, current_language()
             ),
             "case_url": _case_url(case),
-            **(extra(case, programme) if extra else {}),
+            **(more_context(case, programme) if more_context else {}),
         },
         status=400 if request.method == "POST" else 200,
     )
@@ -306,7 +306,7 @@ def case_approve(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpRes
         make_form=make_form,
         perform=perform,
         done=_("Approved. The applicant has been told and can read the decision."),
-        extra=_approve_extra,
+        more_context=_approve_extra,
     )
 
 
@@ -375,5 +375,5 @@ def case_record_entry(request: AuthenticatedRequest, public_id: uuid.UUID) -> Ht
         make_form=make_form,
         perform=perform,
         done=_("Entry recorded. The case has moved to its next stage."),
-        extra=extra,
+        more_context=extra,
     )

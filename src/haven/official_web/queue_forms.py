@@ -71,7 +71,8 @@ class QueueFilterForm(forms.Form):
 
     def _choices(self, name: str, choices: list[Any]) -> None:
         field = self.fields[name]
-        assert isinstance(field, forms.ChoiceField)
+        if not isinstance(field, forms.ChoiceField):
+            raise TypeError(f"{name} is not a choice field")
         field.choices = choices
 
     def filters(self, *, page: int | str) -> QueueFilters:
