@@ -118,6 +118,12 @@ HOSTILE = [
     pytest.param(
         files.pdf_with_embedded_file(), "a.pdf", RefusalCode.PDF_ACTIVE_CONTENT, id="attachment"
     ),
+    pytest.param(
+        files.pdf_with_action(files.EXTERNAL_ACTIONS["URI"](), "catalog_open_action"),
+        "statement.pdf",
+        RefusalCode.PDF_EXTERNAL_ACTION,
+        id="web-address",
+    ),
     pytest.param(files.truncated_pdf(), "cut.pdf", RefusalCode.PDF_DAMAGED, id="truncated-pdf"),
     pytest.param(b"", "empty.png", RefusalCode.EMPTY, id="empty"),
 ]
