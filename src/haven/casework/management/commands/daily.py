@@ -13,8 +13,9 @@ from haven.casework.tasks import daily_checks
 
 class Command(BaseCommand):
     help = (
-        "Expire unused visas, mark missed deadlines and report them to supervisors, and send "
-        "the due reminders. Safe to run more than once a day."
+        "Expire unused visas, mark missed deadlines and report them to supervisors, send "
+        "the due reminders, and delete stored files left by interrupted uploads. Safe to run "
+        "more than once a day."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
