@@ -26,6 +26,16 @@ def _test_database_url() -> str:
     )
 
 
+def environment_for_haven() -> dict[str, str]:
+    """This process's environment, with HAVEN_ENV=test and the running test's database.
+
+    For another process running Haven code (the ``haven`` executable, a script): it
+    sees the test's rows only when they are committed, so such tests use
+    ``django_db(transaction=True)``.
+    """
+    return {**os.environ, "HAVEN_ENV": "test", "DATABASE_URL": _test_database_url()}
+
+
 def run_haven(
     *args: str, input: str | None = None, env: Mapping[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
@@ -38,7 +48,7 @@ def run_haven(
     SECRET_KEY: another profile, a database of the test's own, or none.
     """
     if env is None:
-        environment = {**os.environ, "HAVEN_ENV": "test", "DATABASE_URL": _test_database_url()}
+        environment = environment_for_haven()
     else:
         clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY"}}
         environment = {**clean, **env}

@@ -37,6 +37,11 @@ def upload(client: Any, case: Case, kind: str, file: SimpleUploadedFile):
         ("photo.jpg", files.SCRIPT, "type_not_allowed"),
         ("photo.png", files.svg_with_script(), "type_not_allowed"),
         ("passport.pdf", files.pdf_with_open_action_javascript(), "pdf_active_content"),
+        (
+            "passport.pdf",
+            files.pdf_with_action(files.EXTERNAL_ACTIONS["GoToR"](), "link"),
+            "pdf_external_action",
+        ),
         ("photo.png", files.pixel_flood_png(), "image_too_many_pixels"),
         ("photo.jpg", b"", "empty"),
     ],

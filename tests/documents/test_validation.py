@@ -8,9 +8,12 @@ from collections.abc import Iterator
 import pytest
 from django.core.files.base import File
 from django.test import override_settings
+from django.utils import translation
 from django.utils.functional import Promise
 from PIL import Image, ImageFile
-from pypdf import PdfReader
+from pypdf import PdfReader, PdfWriter
+from pypdf.annotations import Link
+from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
 
 from haven.documents.validation import (
     CheckedFile,
@@ -225,6 +228,62 @@ def test_a_pdf_encrypted_with_only_an_owner_password_is_refused_too() -> None:
 )
 def test_a_pdf_with_scripts_or_attached_files_is_refused(build) -> None:
     assert refusal(build()) == RefusalCode.PDF_ACTIVE_CONTENT
+
+
+@pytest.mark.parametrize("place", files.ACTION_PLACES)
+@pytest.mark.parametrize("kind", sorted(files.EXTERNAL_ACTIONS))
+def test_a_pdf_with_an_action_that_reaches_outside_it_is_refused(kind: str, place: str) -> None:
+    action = files.EXTERNAL_ACTIONS[kind]()
+    assert refusal(files.pdf_with_action(action, place)) == RefusalCode.PDF_EXTERNAL_ACTION
+
+
+@pytest.mark.parametrize("place", files.ACTION_PLACES)
+def test_a_pdf_with_a_script_action_is_refused_as_a_script_wherever_it_is(place: str) -> None:
+    action = files.pdf_action("/JavaScript", JS=TextStringObject("app.alert(1)"))
+    assert refusal(files.pdf_with_action(action, place)) == RefusalCode.PDF_ACTIVE_CONTENT
+
+
+def test_an_external_action_outside_any_place_a_reader_looks_is_refused_too() -> None:
+    # Kept in the document's name tree, where another action could reach it by name.
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    hidden = writer._add_object(files.EXTERNAL_ACTIONS["URI"]())
+    writer.root_object[NameObject("/Names")] = DictionaryObject(
+        {NameObject("/Dests"): DictionaryObject({NameObject("/Names"): ArrayObject([hidden])})}
+    )
+    out = io.BytesIO()
+    writer.write(out)
+    assert refusal(out.getvalue()) == RefusalCode.PDF_EXTERNAL_ACTION
+
+
+@pytest.mark.parametrize("place", files.ACTION_PLACES)
+@pytest.mark.parametrize("action", [files.internal_link, files.named_next_page])
+def test_a_pdf_whose_actions_stay_inside_it_is_accepted(action, place: str) -> None:
+    data = files.pdf_with_action(action, place)
+    checked = check_content(data)
+    assert (checked.content, checked.pages) == (data, 2)
+
+
+def test_a_pdf_with_an_outline_and_links_made_by_pypdf_is_accepted() -> None:
+    """Bookmarks and page links as a scanner's software writes them: destinations, no actions."""
+    writer = PdfWriter()
+    for _ in range(3):
+        writer.add_blank_page(width=595, height=842)
+    writer.add_outline_item(title="Passport, photo page", page_number=0)
+    writer.add_outline_item(title="Visa page", page_number=2)
+    writer.add_annotation(0, Link(rect=(50, 50, 200, 80), target_page_index=2))
+    out = io.BytesIO()
+    writer.write(out)
+    assert check_content(out.getvalue()).pages == 3
+
+
+def test_the_external_action_message_says_what_to_do_in_the_readers_language() -> None:
+    with pytest.raises(UploadRefused) as raised:
+        check_content(files.pdf_with_action(files.EXTERNAL_ACTIONS["GoToR"](), "link"))
+    message = raised.value.message
+    assert str(message).startswith("The PDF contains links or actions that open web addresses")
+    with translation.override("ru"):
+        assert str(message).startswith("Файл PDF содержит ссылки или действия")
 
 
 @pytest.mark.parametrize("build", [files.truncated_pdf, files.pdf_header_then_garbage])

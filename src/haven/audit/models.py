@@ -39,6 +39,10 @@ class EventType(models.TextChoices):
     DOCUMENT_UPLOADED = "DOCUMENT_UPLOADED", _("Document uploaded")
     DOCUMENT_REMOVED = "DOCUMENT_REMOVED", _("Document removed")
     DOCUMENT_VIEWED = "DOCUMENT_VIEWED", _("Document downloaded")
+    UPLOAD_LEFTOVERS_DELETED = (
+        "UPLOAD_LEFTOVERS_DELETED",
+        _("Stored files of interrupted uploads or removals deleted"),
+    )
     CASE_VIEWED = "CASE_VIEWED", _("Case viewed by an official")
     QUEUE_VIEWED = "QUEUE_VIEWED", _("Queue viewed by an official")
     CASE_ASSIGNED = "CASE_ASSIGNED", _("Case assigned")

@@ -32,6 +32,7 @@ from haven.cases.models import Case, CaseEvent, CaseEventType, InformationReques
 from haven.cases.states import AWAITING_DECISION, StageState, status_of
 from haven.cases.supervision import supervisors_for
 from haven.casework import notifications, official_actions
+from haven.documents.actions import uploads_sweep
 from haven.issuance.models import IssuedDocument, PermitNotification
 from haven.rules.selectors import programme_get
 from haven.rules.vocabulary import authority_name
@@ -48,9 +49,11 @@ AUDIT_CHAIN_PROBLEMS = "audit_chain_problems"
 @task()
 def daily_checks(today_iso: str | None = None) -> dict[str, int]:
     """Expire unused visas, mark and report missed deadlines, send the due reminders,
-    then verify the audit chain against the head recorded last and record today's.
+    delete the stored files that no document tracks, then verify the audit chain
+    against the head recorded last and record today's.
 
-    ``today_iso`` (YYYY-MM-DD) checks as on that day; today by default.
+    ``today_iso`` (YYYY-MM-DD) checks as on that day; today by default. The
+    stored files are judged by their age now, whatever the day.
     Returns how many of each were done, kept with the task's result;
     ``audit_chain_problems`` is 1 when the chain or its recorded head failed.
     """
@@ -61,6 +64,7 @@ def daily_checks(today_iso: str | None = None) -> dict[str, int]:
         "deadline_reports_sent": report_missed_deadlines(today),
         "information_reminders_sent": remind_information_due(today),
         "notification_reminders_sent": remind_notification_windows(today),
+        "upload_leftovers_deleted": uploads_sweep(),
     }
     check = head_check_and_record()
     done["audit_heads_recorded"] = 1 if check.head else 0

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import posixpath
 import re
 import uuid
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.files.base import ContentFile, File
@@ -30,6 +31,13 @@ from haven.rules.selectors import programme_get
 _KIND = re.compile(r"^[a-z0-9_]{1,64}$")
 # The kind of the files an applicant sends with an answer to a request for information.
 ANSWER_KIND = "additional"
+# Every upload is stored under this folder of the default storage (see ``_storage_name``).
+UPLOADS_FOLDER = "documents"
+# A stored file with no row that is older than this is left over from an upload whose
+# process died between storing the file and committing its row: an upload takes seconds.
+LEFTOVER_AGE = timedelta(hours=1)
+# Storage names looked up in one query.
+_SWEEP_BATCH = 500
 
 
 def _check_may_change(actor: User, case: Case) -> None:
@@ -41,7 +49,7 @@ def _check_may_change(actor: User, case: Case) -> None:
 
 
 def _storage_name(checked: CheckedFile, now: Any) -> str:
-    return f"documents/{now:%Y}/{now:%m}/{uuid.uuid4().hex}.{checked.extension}"
+    return f"{UPLOADS_FOLDER}/{now:%Y}/{now:%m}/{uuid.uuid4().hex}.{checked.extension}"
 
 
 def document_upload(
@@ -66,7 +74,9 @@ def document_upload(
     then saved under a name Haven makes up, and the row and its audit event
     are written in one transaction; if that fails, the stored file is deleted
     again. Call it outside any transaction of your own: a rollback of an
-    enclosing transaction would leave the stored file behind.
+    enclosing transaction would leave the stored file behind. A process that
+    dies between storing and committing leaves the file with no row;
+    ``uploads_sweep`` in the daily checks deletes it.
     """
     _check_may_change(actor, case)
     if kind not in allowed_kinds or not _KIND.match(kind):
@@ -106,7 +116,8 @@ def uploads_store(uploaded_files: Sequence[File[Any]]) -> list[StoredUpload]:
     Raises ``UploadRefused`` (with ``file_name`` set to the refused file's
     name) before anything is stored. The caller records the files with
     ``document_record`` in its own transaction and, if that fails, deletes
-    them again with ``uploads_discard``.
+    them again with ``uploads_discard``; files of a process that dies first
+    are left to ``uploads_sweep``.
     """
     checked: list[tuple[CheckedFile, str]] = []
     for uploaded in uploaded_files:
@@ -132,6 +143,82 @@ def uploads_discard(stored: Sequence[StoredUpload]) -> None:
     """Delete stored files that were never recorded (their action failed)."""
     for item in stored:
         default_storage.delete(item.storage_name)
+
+
+def _stored_names(folder: str) -> Iterator[str]:
+    """Every file's name under ``folder`` of the default storage, folder by folder."""
+    try:
+        folders, names = default_storage.listdir(folder)
+    except FileNotFoundError:
+        return
+    for name in sorted(names):
+        yield posixpath.join(folder, name)
+    for inner in sorted(folders):
+        yield from _stored_names(posixpath.join(folder, inner))
+
+
+def _batches(names: Iterator[str]) -> Iterator[list[str]]:
+    batch: list[str] = []
+    for name in names:
+        batch.append(name)
+        if len(batch) == _SWEEP_BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _is_older_than(name: str, cutoff: datetime) -> bool:
+    try:
+        return default_storage.get_modified_time(name) < cutoff
+    except FileNotFoundError:
+        return False  # deleted meanwhile
+
+
+def uploads_sweep(*, now: datetime | None = None) -> int:
+    """Delete the stored files no document tracks; return how many were deleted.
+
+    Who: Haven itself, in the daily checks. Two kinds of file are left
+    behind when a process dies at the wrong moment: one stored by an upload
+    whose row never committed (deleted once it is older than
+    ``LEFTOVER_AGE``, so an upload still in progress keeps its file), and
+    the file of a document whose removal committed before its file was
+    deleted (deleted at once). A file whose document is current is never
+    touched, nor anything outside ``UPLOADS_FOLDER``.
+
+    Records one ``UPLOAD_LEFTOVERS_DELETED`` audit event with the two counts
+    when it deleted anything; never a file's name. Safe to run again, or
+    twice at once: deleting a file already gone is no error (two runs at
+    once may then both count it).
+    """
+    cutoff = (now or timezone.now()) - LEFTOVER_AGE
+    without_document = 0
+    of_removed_documents = 0
+    for batch in _batches(_stored_names(UPLOADS_FOLDER)):
+        # Looked up after the files were listed: a row committed before this query is seen.
+        removed_at = dict(
+            Document.objects.filter(storage_name__in=batch).values_list(
+                "storage_name", "removed_at"
+            )
+        )
+        for name in batch:
+            if name not in removed_at:
+                if _is_older_than(name, cutoff):
+                    default_storage.delete(name)
+                    without_document += 1
+            elif removed_at[name] is not None:
+                default_storage.delete(name)
+                of_removed_documents += 1
+    if without_document or of_removed_documents:
+        audit_record(
+            event_type=EventType.UPLOAD_LEFTOVERS_DELETED,
+            details={
+                "without_document": without_document,
+                "of_removed_documents": of_removed_documents,
+                "older_than_minutes": int(LEFTOVER_AGE.total_seconds() // 60),
+            },
+        )
+    return without_document + of_removed_documents
 
 
 def document_record(

@@ -12,7 +12,11 @@ hid in itself (a script, a second file) does not survive.
 
 PDFs are kept byte for byte, since re-writing them could change what the
 applicant signed or scanned; instead any PDF that is encrypted, damaged,
-too long, or carries scripts, launch actions or attached files is refused.
+too long, or carries scripts or attached files is refused, and so is one with
+an action that reaches outside the document (a web address, another file, a
+network share, a program, a form sent or data imported, a media player): an
+official's PDF reader may follow it. Links within the document (``/GoTo``)
+and named navigation (``/Named``: next page, first page...) are fine.
 
 Every refusal is an ``UploadRefused`` with a stable code and a message for
 the applicant saying what to do.
@@ -60,25 +64,34 @@ _JPEG_MODES = frozenset({"L", "RGB", "CMYK"})
 _PNG_MODES = frozenset({"1", "L", "LA", "P", "RGB", "RGBA", "I", "I;16"})
 # A PDF of a few scanned pages has some hundreds of objects; far more means trouble.
 _PDF_MAX_OBJECTS = 100_000
-# What makes a PDF do something when opened, or carry another file inside it: as keys
-# anywhere (a script, an attached file, an XFA form), or as the value of /S, /Type or
-# /Subtype (an action or annotation of that kind).
+# What makes a PDF run a script or carry another file inside it: as keys anywhere (a
+# script, an attached file, an XFA form), or as the value of /S, /Type or /Subtype (an
+# action or annotation of that kind).
 _PDF_ACTIVE_KEYS = frozenset(
     {"/JavaScript", "/JS", "/EmbeddedFiles", "/EF", "/XFA", "/RichMediaContent"}
 )
 _PDF_ACTIVE_VALUES = frozenset(
-    {
-        "/JavaScript",
-        "/Launch",
-        "/EmbeddedFile",
-        "/FileAttachment",
-        "/RichMedia",
-        "/ImportData",
-        "/SubmitForm",
-        "/GoToE",
-    }
+    {"/JavaScript", "/EmbeddedFile", "/FileAttachment", "/RichMedia", "/GoToE"}
+)
+# Actions that reach outside the document, refused wherever they stand (as the value of
+# /S, /Type or /Subtype): a web address, a page of another file (a UNC path leaks the
+# official's Windows credentials to its server), a program, a media player, a form sent
+# or data imported from elsewhere.
+_PDF_EXTERNAL_VALUES = frozenset(
+    {"/URI", "/GoToR", "/Launch", "/Rendition", "/SubmitForm", "/ImportData"}
 )
 _PDF_TYPE_KEYS = frozenset({"/S", "/Type", "/Subtype"})
+# Where a PDF reader finds an action to take: the catalog's /OpenAction, the /A of a link,
+# an outline item or a form field, the action after an action (/Next, one or an array),
+# and the trigger events of the catalog, a page, an annotation or a field (/AA, a
+# dictionary of actions). An action there must be one of the few that stay inside the
+# document; any other kind (those above, and /Sound, /Movie, /Thread, 3D and rich-media
+# actions...) is refused, so a kind this list does not know is refused too.
+_PDF_ACTION_KEYS = frozenset({"/OpenAction", "/A", "/Next"})
+_PDF_TRIGGER_KEYS = frozenset({"/AA"})
+_PDF_INTERNAL_ACTIONS = frozenset(
+    {"/GoTo", "/Named", "/Hide", "/ResetForm", "/SetOCGState", "/Trans"}
+)
 
 
 class RefusalCode(enum.StrEnum):
@@ -91,6 +104,7 @@ class RefusalCode(enum.StrEnum):
     PDF_DAMAGED = "PDF_DAMAGED"
     PDF_TOO_MANY_PAGES = "PDF_TOO_MANY_PAGES"
     PDF_ACTIVE_CONTENT = "PDF_ACTIVE_CONTENT"
+    PDF_EXTERNAL_ACTION = "PDF_EXTERNAL_ACTION"
 
 
 MESSAGES: dict[RefusalCode, _StrPromise] = {
@@ -117,6 +131,11 @@ MESSAGES: dict[RefusalCode, _StrPromise] = {
     RefusalCode.PDF_ACTIVE_CONTENT: _(
         "The PDF contains scripts or attached files, which cannot be accepted. "
         "Scan the paper document, or print the PDF to a new PDF file, and upload that file."
+    ),
+    RefusalCode.PDF_EXTERNAL_ACTION: _(
+        "The PDF contains links or actions that open web addresses, other files or programs, "
+        "which cannot be accepted. Scan the paper document, or print the PDF to a new PDF "
+        "file, and upload that file."
     ),
 }
 
@@ -326,21 +345,76 @@ def _check_pdf(data: bytes) -> CheckedFile:
             # how far any stream may decompress, so a compression bomb fails here.
             page.mediabox  # noqa: B018 - reading it is the check
             page.get_contents()
-        active = _has_active_content(reader)
+        refusal = _active_content_refusal(reader)
     except Exception as error:
         raise UploadRefused(RefusalCode.PDF_DAMAGED) from error
-    if active:
-        raise UploadRefused(RefusalCode.PDF_ACTIVE_CONTENT)
+    if refusal is not None:
+        raise UploadRefused(refusal)
     return CheckedFile(content=data, content_type=PDF, pages=page_count)
 
 
-def _has_active_content(reader: PdfReader) -> bool:
-    """Whether any object reachable from the trailer names a script, launch or embedded file.
+def _resolved(item: PdfObject) -> PdfObject | None:
+    return item.get_object() if isinstance(item, IndirectObject) else item
 
-    Walks every dictionary and array (document catalog, name trees, open and
-    additional actions, pages, annotations, form fields), so a script is found
+
+def _name_refusal(kind: PdfObject | None) -> RefusalCode | None:
+    """The refusal for an object of this kind (the value of /S, /Type or /Subtype), if any."""
+    if not isinstance(kind, NameObject):
+        return None
+    if kind in _PDF_ACTIVE_VALUES:
+        return RefusalCode.PDF_ACTIVE_CONTENT
+    if kind in _PDF_EXTERNAL_VALUES:
+        return RefusalCode.PDF_EXTERNAL_ACTION
+    return None
+
+
+def _action_refusal(value: PdfObject | None) -> RefusalCode | None:
+    """The refusal for what stands where a reader expects an action (one, or an array).
+
+    A destination (an array of page and position, or a name) is not an action
+    and goes to a place in the document; a dictionary without /S is no action
+    a reader takes (the /A of a structure element holds its attributes).
+    """
+    candidates = value if isinstance(value, ArrayObject) else [value]
+    for candidate in candidates:
+        action = _resolved(candidate) if candidate is not None else None
+        if not isinstance(action, DictionaryObject) or "/S" not in action:
+            continue
+        kind = _resolved(action["/S"])
+        refusal = _name_refusal(kind)
+        if refusal is not None:
+            return refusal
+        if not (isinstance(kind, NameObject) and kind in _PDF_INTERNAL_ACTIONS):
+            return RefusalCode.PDF_EXTERNAL_ACTION
+    return None
+
+
+def _entry_refusal(name: str, value: PdfObject) -> RefusalCode | None:
+    """The refusal for one entry of a dictionary, looking no further than the entry itself."""
+    if name in _PDF_ACTIVE_KEYS:
+        return RefusalCode.PDF_ACTIVE_CONTENT
+    if name in _PDF_TYPE_KEYS:
+        return _name_refusal(_resolved(value))
+    if name in _PDF_ACTION_KEYS:
+        return _action_refusal(_resolved(value))
+    if name in _PDF_TRIGGER_KEYS:
+        triggers = _resolved(value)
+        if isinstance(triggers, DictionaryObject):
+            for action in triggers.values():
+                refusal = _action_refusal(_resolved(action))
+                if refusal is not None:
+                    return refusal
+    return None
+
+
+def _active_content_refusal(reader: PdfReader) -> RefusalCode | None:
+    """Why the PDF is refused for what it would do or carry, or None when it is inert.
+
+    Walks every dictionary and array reachable from the trailer (document
+    catalog, name trees, open and additional actions, pages, annotations,
+    outlines, form fields), so a script or an external action is found
     wherever it hides, not only at the usual places (/Names /JavaScript,
-    /OpenAction, /EmbeddedFiles).
+    /OpenAction, /EmbeddedFiles, a link's /A).
     """
     seen: set[tuple[int, int]] = set()
     stack: list[PdfObject] = [reader.trailer]
@@ -361,16 +435,13 @@ def _has_active_content(reader: PdfReader) -> bool:
                 raise ValueError("Too many objects in the PDF.")
         if isinstance(item, DictionaryObject):
             for name, value in item.items():
-                if name in _PDF_ACTIVE_KEYS:
-                    return True
-                if name in _PDF_TYPE_KEYS:
-                    kind = value.get_object() if isinstance(value, IndirectObject) else value
-                    if isinstance(kind, NameObject) and kind in _PDF_ACTIVE_VALUES:
-                        return True
+                refusal = _entry_refusal(name, value)
+                if refusal is not None:
+                    return refusal
                 stack.append(value)
         elif isinstance(item, ArrayObject):
             stack.extend(item)
-    return False
+    return None
 
 
 def clean_file_name(name: str | None) -> str:

@@ -15,8 +15,9 @@ from haven.casework.tasks import AUDIT_CHAIN_PROBLEMS, daily_checks
 class Command(BaseCommand):
     help = (
         "Expire unused visas, mark missed deadlines and report them to supervisors, send "
-        "the due reminders, and check the audit chain against its head recorded outside the "
-        "database. Safe to run more than once a day; exits 1 when the audit chain fails."
+        "the due reminders, delete stored files left by interrupted uploads, and check the "
+        "audit chain against its head recorded outside the database. Safe to run more than "
+        "once a day; exits 1 when the audit chain fails."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
