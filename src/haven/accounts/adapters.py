@@ -1,16 +1,20 @@
-"""How allauth creates accounts and manages authenticators in Haven."""
+"""How allauth creates accounts, counts failed sign-ins and manages authenticators in Haven."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import ratelimit
 from allauth.mfa.adapter import DefaultMFAAdapter
 from django.contrib.auth.models import Group
 from django.http import HttpRequest
 from django.utils import translation
 
 from haven.accounts.roles import Role, is_staff_member
+
+# Failed sign-ins counted per client address, at settings.HAVEN_SIGN_IN_FAILURES_PER_ADDRESS.
+FAILURES_PER_ADDRESS = "login_failed_per_address"
 
 
 class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth ships no types
@@ -24,6 +28,21 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth sh
 
             user.groups.add(Group.objects.get(name=Role.APPLICANT.value))
         return user
+
+    def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
+        """Refuse to check a password from an address that has failed too often lately.
+
+        Counted per address, whatever the accounts tried, so one address cannot
+        try a password on many accounts. allauth would also count failures per
+        email address, and refuse the account's owner from anywhere once someone
+        anywhere had typed five wrong passwords for it; Haven leaves the count per
+        account to axes, which counts per account *and* address.
+        """
+        if not ratelimit.consume(request, action=FAILURES_PER_ADDRESS, dry_run=True):
+            raise self.validation_error("too_many_login_attempts")
+
+    def authentication_failed(self, request: HttpRequest, **credentials: Any) -> None:
+        ratelimit.consume(request, action=FAILURES_PER_ADDRESS)
 
 
 class MfaAdapter(DefaultMFAAdapter):  # type: ignore[misc]  # allauth ships no types
