@@ -177,7 +177,10 @@ HAVEN_API_ELIGIBILITY_RATE = env.str("HAVEN_API_ELIGIBILITY_RATE", default="60/m
 HAVEN_VERIFY_RATE = env.str("HAVEN_VERIFY_RATE", default="20/min")
 # Requests per border-control client (its token) to POST /api/v1/movements.
 HAVEN_API_MOVEMENTS_RATE = env.str("HAVEN_API_MOVEMENTS_RATE", default="600/min")
-NINJA_NUM_PROXIES = 1 if env.bool("HAVEN_BEHIND_PROXY", False) else 0
+# Behind a TLS-terminating proxy the client's address is the last entry the proxy added
+# to X-Forwarded-For, for the API's limits as for sign-in's (haven.accounts.lockout).
+HAVEN_BEHIND_PROXY = env.bool("HAVEN_BEHIND_PROXY", default=False)
+NINJA_NUM_PROXIES = 1 if HAVEN_BEHIND_PROXY else 0
 
 # Accounts
 AUTH_USER_MODEL = "accounts.User"
@@ -236,7 +239,7 @@ AXES_LOCKOUT_CALLABLE = "haven.accounts.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+AXES_CLIENT_IP_CALLABLE = "haven.accounts.lockout.client_address"
 
 # allauth's rate limits: its defaults, and failed sign-ins per client address whatever the
 # accounts tried (AccountAdapter; allauth's own count per email is off, since it let five
@@ -283,9 +286,7 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=63072000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    SECURE_PROXY_SSL_HEADER = (
-        ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("HAVEN_BEHIND_PROXY", False) else None
-    )
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HAVEN_BEHIND_PROXY else None
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],

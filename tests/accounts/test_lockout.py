@@ -26,12 +26,21 @@ pytestmark = pytest.mark.django_db
 
 ATTACKER = "203.0.113.7"
 OWNER = "198.51.100.20"
+PROXY = "10.0.0.2"
 WRONG = "not the password at all"
 
 
 @pytest.fixture(autouse=True)
 def production_rate_limits(settings: Any) -> None:
     settings.ACCOUNT_RATE_LIMITS = settings.HAVEN_ACCOUNT_RATE_LIMITS
+
+
+def client_at(address: str, *, behind_proxy: bool) -> Client:
+    """A browser at ``address``: connecting itself, or through Haven's TLS proxy."""
+    if not behind_proxy:
+        return Client(REMOTE_ADDR=address)
+    # Whatever a client writes into X-Forwarded-For comes before what the proxy adds.
+    return Client(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=f"192.0.2.99, {address}")
 
 
 def attempt(client: Client, email: str, password: str = WRONG) -> Any:
@@ -49,11 +58,13 @@ def per_address_limit(settings: Any) -> int:
     )
 
 
+@pytest.mark.parametrize("behind_proxy", [False, True], ids=["direct", "behind_proxy"])
 def test_wrong_passwords_from_one_address_do_not_lock_the_official_out_elsewhere(
-    make_user, settings
+    make_user, settings, behind_proxy: bool
 ) -> None:
+    settings.HAVEN_BEHIND_PROXY = behind_proxy
     official = make_user(Role.CONSULAR_OFFICER)
-    attacker = Client(REMOTE_ADDR=ATTACKER)
+    attacker = client_at(ATTACKER, behind_proxy=behind_proxy)
     answers = [attempt(attacker, official.email) for _ in range(settings.AXES_FAILURE_LIMIT)]
     assert [answer.status_code for answer in answers] == [200] * (
         settings.AXES_FAILURE_LIMIT - 1
@@ -61,7 +72,7 @@ def test_wrong_passwords_from_one_address_do_not_lock_the_official_out_elsewhere
     assert AuditEvent.objects.filter(event_type=EventType.ACCOUNT_LOCKED_OUT).count() == 1
 
     # The official, at another address, with the password and the current code.
-    owner = Client(REMOTE_ADDR=OWNER)
+    owner = client_at(OWNER, behind_proxy=behind_proxy)
     sign_in_through_forms(owner, official)
     assert owner.get("/work/visas/").status_code == 200
 
@@ -81,7 +92,7 @@ def test_wrong_passwords_from_one_address_do_not_lock_the_official_out_elsewhere
 def test_one_address_trying_many_accounts_is_slowed_down(make_user, settings) -> None:
     applicant = make_user(Role.APPLICANT)
     limit = per_address_limit(settings)
-    sprayer = Client(REMOTE_ADDR=ATTACKER)
+    sprayer = client_at(ATTACKER, behind_proxy=False)
     for number in range(limit):
         response = attempt(sprayer, f"guess{number}@example.org")
         assert response.status_code == 200
@@ -93,7 +104,7 @@ def test_one_address_trying_many_accounts_is_slowed_down(make_user, settings) ->
     assert "Too many failed login attempts. Try again later." in refused.content.decode()
     assert not signed_in(sprayer)
     # ... while no account is locked: from another address it signs in.
-    sign_in_through_forms(Client(REMOTE_ADDR=OWNER), applicant)
+    sign_in_through_forms(client_at(OWNER, behind_proxy=False), applicant)
     assert not AuditEvent.objects.filter(event_type=EventType.ACCOUNT_LOCKED_OUT).exists()
 
 
@@ -103,7 +114,7 @@ def test_signing_in_to_ones_own_account_does_not_reset_the_addresss_count(
     """A second factor accepted wipes allauth's own count of failures; not Haven's per address."""
     own = make_user(Role.APPLICANT, mfa=True)
     limit = per_address_limit(settings)
-    sprayer = Client(REMOTE_ADDR=ATTACKER)
+    sprayer = client_at(ATTACKER, behind_proxy=False)
     for number in range(limit - 1):
         attempt(sprayer, f"guess{number}@example.org")
     sign_in_through_forms(sprayer, own)

@@ -11,6 +11,7 @@ from django.contrib.auth.models import Group
 from django.http import HttpRequest
 from django.utils import translation
 
+from haven.accounts.lockout import client_address
 from haven.accounts.roles import Role, is_staff_member
 
 # Failed sign-ins counted per client address, at settings.HAVEN_SIGN_IN_FAILURES_PER_ADDRESS.
@@ -43,6 +44,10 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth sh
 
     def authentication_failed(self, request: HttpRequest, **credentials: Any) -> None:
         ratelimit.consume(request, action=FAILURES_PER_ADDRESS)
+
+    def get_client_ip(self, request: HttpRequest) -> str:
+        """The address allauth's rate limits count, the one axes counts too."""
+        return client_address(request)
 
 
 class MfaAdapter(DefaultMFAAdapter):  # type: ignore[misc]  # allauth ships no types
