@@ -220,6 +220,8 @@ ACCOUNT_REAUTHENTICATION_METHODS = ("password", "mfa")
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Haven: "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 ACCOUNT_ADAPTER = "haven.accounts.adapters.AccountAdapter"
+# Sign-up does the same work whether the address has an account or not (see the form).
+ACCOUNT_FORMS = {"signup": "haven.accounts.forms.SignupForm"}
 MFA_ADAPTER = "haven.accounts.adapters.MfaAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Haven"
