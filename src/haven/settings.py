@@ -265,6 +265,9 @@ ACCOUNT_RATE_LIMITS: dict[str, str] | bool = False if TESTING else HAVEN_ACCOUNT
 
 # Sessions: stored server-side, so logout ends them for good.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Messages ("Signed in as ...") are kept in the session, never in a cookie of their own,
+# which would carry them, email address and all, in clear (signed, not encrypted).
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SESSION_COOKIE_AGE = int(timedelta(hours=12).total_seconds())
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
