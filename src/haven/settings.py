@@ -355,6 +355,10 @@ STORAGES = {
     },
 }
 
+# Drafts one applicant may have open under one programme at a time (haven.casework):
+# each is rows and audit events, however empty.
+HAVEN_MAX_DRAFTS_PER_PROGRAMME = env.int("HAVEN_MAX_DRAFTS_PER_PROGRAMME", default=3)
+
 # Email: the console by default; any Django backend by EMAIL_BACKEND.
 EMAIL_BACKEND = env.str(
     "EMAIL_BACKEND",
