@@ -72,6 +72,7 @@ test: lint typecheck checks pytest
 # Benchmarks: figures to quote, nothing asserted.
 bench: install
 	HAVEN_ENV=test $(BIN)/python bench/rules_eligibility.py
+	$(BIN)/python bench/signup_timing.py
 
 # The casework pages under load: needs PostgreSQL on 127.0.0.1:5432 (user postgres, or
 # BENCH_DATABASE_URL) and wrk (Debian/Ubuntu: sudo apt-get install wrk), for this only.

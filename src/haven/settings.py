@@ -9,6 +9,7 @@ see the README's "Configuration" section.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -180,7 +181,10 @@ HAVEN_AUDIT_HEAD_FILE = Path(
 )
 # Requests per border-control client (its token) to POST /api/v1/movements.
 HAVEN_API_MOVEMENTS_RATE = env.str("HAVEN_API_MOVEMENTS_RATE", default="600/min")
-NINJA_NUM_PROXIES = 1 if env.bool("HAVEN_BEHIND_PROXY", False) else 0
+# Behind a TLS-terminating proxy the client's address is the last entry the proxy added
+# to X-Forwarded-For, for the API's limits as for sign-in's (haven.accounts.lockout).
+HAVEN_BEHIND_PROXY = env.bool("HAVEN_BEHIND_PROXY", default=False)
+NINJA_NUM_PROXIES = 1 if HAVEN_BEHIND_PROXY else 0
 
 # Accounts
 AUTH_USER_MODEL = "accounts.User"
@@ -220,7 +224,8 @@ ACCOUNT_REAUTHENTICATION_METHODS = ("password", "mfa")
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Haven: "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 ACCOUNT_ADAPTER = "haven.accounts.adapters.AccountAdapter"
-ACCOUNT_RATE_LIMITS: dict[str, str] | bool = False if TESTING else {}
+# Sign-up does the same work whether the address has an account or not (see the form).
+ACCOUNT_FORMS = {"signup": "haven.accounts.forms.SignupForm"}
 MFA_ADAPTER = "haven.accounts.adapters.MfaAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Haven"
@@ -229,7 +234,8 @@ MFA_TOTP_ISSUER = "Haven"
 # little, still works. Each code is good for one sign-in all the same.
 MFA_TOTP_TOLERANCE = 1
 
-# Lockout after repeated failures, per account and address.
+# Lockout after repeated failures for one account from one address: the owner signing in
+# from another address is not locked out. (Failures per address alone: just below.)
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -239,10 +245,33 @@ AXES_LOCKOUT_CALLABLE = "haven.accounts.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+AXES_CLIENT_IP_CALLABLE = "haven.accounts.lockout.client_address"
+
+# allauth's rate limits: its defaults, and failed sign-ins per client address whatever the
+# accounts tried (AccountAdapter; allauth's own count per email is off, since it let five
+# wrong passwords from anywhere lock the owner out too). allauth's "login_failed" still
+# counts wrong second-factor codes per account, which only whoever has the password can
+# type. The tests turn them on where they are the subject.
+HAVEN_SIGN_IN_FAILURES_PER_ADDRESS = env.str(
+    "HAVEN_SIGN_IN_FAILURES_PER_ADDRESS", default="10/m,60/h"
+)
+if not re.fullmatch(r"\d+/\d*[smhd](,\d+/\d*[smhd])*", HAVEN_SIGN_IN_FAILURES_PER_ADDRESS):
+    raise ImproperlyConfigured(
+        "HAVEN_SIGN_IN_FAILURES_PER_ADDRESS is a comma-separated list of count/period "
+        f"(periods s, m, h, d: 10/m,60/h); it is {HAVEN_SIGN_IN_FAILURES_PER_ADDRESS!r}."
+    )
+HAVEN_ACCOUNT_RATE_LIMITS = {
+    "login_failed_per_address": ",".join(
+        f"{rate}/ip" for rate in HAVEN_SIGN_IN_FAILURES_PER_ADDRESS.split(",")
+    ),
+}
+ACCOUNT_RATE_LIMITS: dict[str, str] | bool = False if TESTING else HAVEN_ACCOUNT_RATE_LIMITS
 
 # Sessions: stored server-side, so logout ends them for good.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Messages ("Signed in as ...") are kept in the session, never in a cookie of their own,
+# which would carry them, email address and all, in clear (signed, not encrypted).
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SESSION_COOKIE_AGE = int(timedelta(hours=12).total_seconds())
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
@@ -266,9 +295,7 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=63072000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    SECURE_PROXY_SSL_HEADER = (
-        ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("HAVEN_BEHIND_PROXY", False) else None
-    )
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HAVEN_BEHIND_PROXY else None
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -331,6 +358,10 @@ STORAGES = {
         )
     },
 }
+
+# Drafts one applicant may have open under one programme at a time (haven.casework):
+# each is rows and audit events, however empty.
+HAVEN_MAX_DRAFTS_PER_PROGRAMME = env.int("HAVEN_MAX_DRAFTS_PER_PROGRAMME", default=3)
 
 # Email: the console by default; any Django backend by EMAIL_BACKEND.
 EMAIL_BACKEND = env.str(

@@ -15,7 +15,7 @@ from haven.accounts.models import User
 from haven.accounts.receivers import SESSION_SEEN_AT, SESSION_STARTED_AT
 from haven.accounts.roles import ROLE_PERMISSIONS, Role
 from haven.audit.models import AuditEvent, EventType
-from tests.conftest import PASSWORD, sign_in, sign_in_through_forms
+from tests.conftest import PASSWORD, current_code, sign_in, sign_in_through_forms
 
 pytestmark = pytest.mark.django_db
 
@@ -144,8 +144,6 @@ def test_an_officials_sign_in_asks_for_the_second_factor(make_user) -> None:
     rejected = client.post("/accounts/2fa/authenticate/", {"code": "000000"})
     assert rejected.status_code == 200
     assert EventType.MFA_CODE_REJECTED in event_types()
-    from tests.conftest import current_code
-
     client.post("/accounts/2fa/authenticate/", {"code": current_code(officer)})
     assert client.get("/work/permits/").status_code == 200
     assert EventType.MFA_CODE_ACCEPTED in event_types()
@@ -161,6 +159,8 @@ def test_the_tests_sign_in_leaves_the_session_the_forms_leave(make_user, role: R
         before = len(event_types())
         sign_in_with(client, user)
         session = dict(client.session.items())
+        # The forms also leave "Successfully signed in as ..." for the next page to show.
+        session.pop("_messages", None)
         started, seen = session.pop(SESSION_STARTED_AT), session.pop(SESSION_SEEN_AT)
         assert started == seen
         for record in session[AUTHENTICATION_METHODS_SESSION_KEY]:
@@ -176,3 +176,22 @@ def test_the_tests_sign_in_leaves_the_session_the_forms_leave(make_user, role: R
     else:
         assert methods == ["password", "mfa"]
         assert events == [EventType.MFA_CODE_ACCEPTED, EventType.LOGIN_SUCCEEDED]
+
+
+@pytest.mark.parametrize("role", [Role.APPLICANT, Role.MIGRATION_OFFICER])
+def test_messages_are_kept_on_the_server_not_in_a_cookie(make_user, role: Role) -> None:
+    """A ``messages`` cookie would carry "Successfully signed in as <email>" in clear."""
+    user = make_user(role)
+    client = Client()
+    responses = [client.post("/accounts/login/", {"login": user.email, "password": PASSWORD})]
+    if responses[-1]["Location"].startswith("/accounts/2fa/authenticate/"):
+        responses.append(client.post("/accounts/2fa/authenticate/", {"code": current_code(user)}))
+    landing = client.get(responses[-1]["Location"], follow=True)
+    again = client.get(landing.redirect_chain[-1][0])
+    responses += [landing, again]
+    signed_in_as = f"Successfully signed in as {user.email}."
+    assert signed_in_as in landing.content.decode()
+    assert signed_in_as not in again.content.decode()  # shown once
+    for response in responses:
+        assert "messages" not in response.cookies
+    assert "messages" not in client.cookies

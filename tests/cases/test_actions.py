@@ -15,6 +15,7 @@ from haven.audit.models import AuditEvent, EventType
 from haven.cases.errors import CaseError, CaseErrorCode
 from haven.cases.models import Case, CaseEventType
 from haven.casework import applicant_actions
+from haven.people.models import Person
 from tests.cases.helpers import complete_draft
 
 pytestmark = pytest.mark.django_db
@@ -26,6 +27,26 @@ def test_a_draft_programme_cannot_be_applied_to(make_user) -> None:
         applicant_actions.case_start(applicant=applicant, programme_id="people-in-spirit")
     assert raised.value.code == CaseErrorCode.PROGRAMME_NOT_OPEN
     assert not Case.objects.exists()
+
+
+def test_an_applicant_may_keep_only_so_many_drafts_under_one_programme(make_user, settings) -> None:
+    applicant = make_user(Role.APPLICANT)
+    limit = settings.HAVEN_MAX_DRAFTS_PER_PROGRAMME
+    for _ in range(limit - 1):
+        applicant_actions.case_start(applicant=applicant, programme_id="shared-values")
+    complete = complete_draft(applicant)
+    before = (Case.objects.count(), Person.objects.count(), AuditEvent.objects.count())
+
+    with pytest.raises(CaseError) as raised:
+        applicant_actions.case_start(applicant=applicant, programme_id="shared-values")
+    assert raised.value.code == CaseErrorCode.TOO_MANY_DRAFTS
+    assert (Case.objects.count(), Person.objects.count(), AuditEvent.objects.count()) == before
+
+    # Another applicant's drafts are theirs; a submitted application is no longer a draft.
+    applicant_actions.case_start(applicant=make_user(Role.APPLICANT), programme_id="shared-values")
+    applicant_actions.case_submit(actor=applicant, case=complete)
+    applicant_actions.case_start(applicant=applicant, programme_id="shared-values")
+    assert Case.objects.filter(applicant=applicant, status="draft").count() == limit
 
 
 def test_submitting_an_incomplete_draft_lists_what_is_missing(make_user) -> None:
@@ -98,6 +119,34 @@ def test_concurrent_submissions_give_exactly_one(make_user) -> None:
     assert len(set(references)) == 1
     assert Case.objects.get(pk=case.pk).events.filter(type=CaseEventType.SUBMITTED).count() == 1
     assert verify_chain().intact
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_starts_stay_within_the_limit(make_user, settings) -> None:
+    applicant = make_user(Role.APPLICANT)
+    settings.HAVEN_MAX_DRAFTS_PER_PROGRAMME = 2
+    codes: list[CaseErrorCode | None] = []
+    errors: list[BaseException] = []
+
+    def start() -> None:
+        try:
+            applicant_actions.case_start(applicant=applicant, programme_id="shared-values")
+            codes.append(None)
+        except CaseError as refusal:
+            codes.append(refusal.code)
+        except BaseException as error:  # pragma: no cover - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=start) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert (codes.count(None), codes.count(CaseErrorCode.TOO_MANY_DRAFTS)) == (2, 4)
+    assert Case.objects.filter(applicant=applicant).count() == 2
 
 
 def test_references_count_up_within_the_year(make_user) -> None:

@@ -127,3 +127,16 @@ def test_a_refused_file_is_explained_and_nothing_is_stored(signed_in) -> None:
     assert page.status_code == 400
     assert 'class="error-summary"' in page.content.decode()
     assert not Document.objects.filter(case=case).exists()
+
+
+def test_a_draft_over_the_limit_is_refused_with_a_message(signed_in, settings) -> None:
+    settings.HAVEN_MAX_DRAFTS_PER_PROGRAMME = 1
+    client, applicant = signed_in(Role.APPLICANT)
+    client.post("/i18n/setlang/", {"language": "de", "next": "/"})
+    assert client.post("/applications/start/shared-values/").status_code == 302
+    page = client.post("/applications/start/shared-values/")
+    assert page.status_code == 400
+    html = page.content.decode()
+    assert 'class="error-summary"' in html
+    assert "so viele Entwürfe, wie eine Person haben darf" in html
+    assert Case.objects.filter(applicant=applicant).count() == 1

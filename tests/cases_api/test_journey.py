@@ -167,8 +167,26 @@ def test_an_unknown_programme_is_a_422_on_the_field(applicant) -> None:
     assert not Case.objects.exists()
 
 
+def test_a_draft_over_the_limit_is_a_422_and_nothing_is_started(applicant, settings) -> None:
+    client, user = applicant
+    limit = settings.HAVEN_MAX_DRAFTS_PER_PROGRAMME
+    for _ in range(limit):
+        assert call(client, "post", "", {"programme": "shared-values"}).status_code == 201
+    response = call(client, "post", "", {"programme": "shared-values"}, HTTP_ACCEPT_LANGUAGE="fr")
+    assert response.status_code == 422
+    assert detail_of(response) == [
+        {
+            "type": "too_many_drafts",
+            "loc": ["body", "programme"],
+            "msg": "Vous avez déjà pour ce programme autant de brouillons qu'une personne "
+            "peut en avoir. Reprenez l'un d'eux depuis « Mes demandes ».",
+        }
+    ]
+    assert Case.objects.filter(applicant=user).count() == limit
+
+
 def test_the_list_holds_only_ones_own_applications_in_a_fixed_number_of_queries(
-    signed_in,
+    signed_in, settings
 ) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -182,6 +200,7 @@ def test_the_list_holds_only_ones_own_applications_in_a_fixed_number_of_queries(
     own = case_start(applicant=user, programme_id="shared-values")
     with CaptureQueriesContext(connection) as one:
         assert [a["public_id"] for a in call(client, "get", "").json()] == [str(own.public_id)]
+    settings.HAVEN_MAX_DRAFTS_PER_PROGRAMME = 4  # the limit is not the subject here
     newer = [case_start(applicant=user, programme_id="shared-values") for _ in range(3)]
     with CaptureQueriesContext(connection) as four:
         listed = call(client, "get", "").json()

@@ -65,10 +65,6 @@ def on_locked_out(sender: Any, request: Any, username: str, **kwargs: Any) -> No
     )
 
 
-def on_signed_up(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    audit_record(event_type=EventType.ACCOUNT_CREATED, actor=user, subject=user)
-
-
 def on_email_confirmed(sender: Any, request: Any, email_address: Any, **kwargs: Any) -> None:
     user = email_address.user
     audit_record(event_type=EventType.EMAIL_VERIFIED, actor=user, subject=user)
@@ -145,7 +141,6 @@ def connect() -> None:
     user_logged_out.connect(on_logged_out, dispatch_uid="haven_logged_out")
     user_login_failed.connect(on_login_failed, dispatch_uid="haven_login_failed")
     user_locked_out.connect(on_locked_out, dispatch_uid="haven_locked_out")
-    account_signals.user_signed_up.connect(on_signed_up, dispatch_uid="haven_signed_up")
     account_signals.email_confirmed.connect(on_email_confirmed, dispatch_uid="haven_email_ok")
     account_signals.password_changed.connect(on_password_changed, dispatch_uid="haven_pw_chg")
     account_signals.password_reset.connect(on_password_reset, dispatch_uid="haven_pw_reset")

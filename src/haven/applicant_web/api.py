@@ -20,7 +20,9 @@ Errors keep the API's one shape, ``{"detail": [{"type", "loc", "msg"}]}``:
 - 422: a form refused a value (``loc`` = ``["body", <field>]``, ``type`` the
   form's error code, ``msg`` its message in the request's language); a file
   refused (``loc`` = ``["file", "file"]``, ``type`` the lower-cased
-  ``RefusalCode``); a programme that is unknown or closed, a kind of document
+  ``RefusalCode``); a programme that is unknown or closed, or under which the
+  applicant already has ``HAVEN_MAX_DRAFTS_PER_PROGRAMME`` drafts
+  (``too_many_drafts``, nothing started), a kind of document
   the programme does not ask for, an ``Idempotency-Key`` already used for
   another application; a body of the wrong JSON shape (ninja's own
   ``["body", "payload", <field>]``, as for ``/eligibility``).
@@ -533,7 +535,11 @@ def _submission_key(user: User, key: str) -> str:
     summary="Start a draft application",
 )
 def application_start(request: HttpRequest, payload: StartIn) -> Status[dict[str, Any]]:
-    """Start a draft under a programme that accepts applications today."""
+    """Start a draft under a programme that accepts applications today.
+
+    A programme that is unknown or closed, or under which the applicant already has
+    as many drafts as one may (``too_many_drafts``), is a 422 on ``programme``.
+    """
     loc: list[str | int] = ["body", "programme"]
     try:
         programme = programme_get(payload.programme)

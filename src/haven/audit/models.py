@@ -16,6 +16,10 @@ class EventType(models.TextChoices):
     SESSION_EXPIRED = "SESSION_EXPIRED", _("Session expired")
     ACCOUNT_LOCKED_OUT = "ACCOUNT_LOCKED_OUT", _("Locked out after failed sign-ins")
     ACCOUNT_CREATED = "ACCOUNT_CREATED", _("Account created")
+    SIGN_UP_WITH_EXISTING_EMAIL = (
+        "SIGN_UP_WITH_EXISTING_EMAIL",
+        _("Sign-up tried with the address of an existing account"),
+    )
     EMAIL_VERIFIED = "EMAIL_VERIFIED", _("Email address verified")
     PASSWORD_CHANGED = "PASSWORD_CHANGED", _("Password changed")
     PASSWORD_RESET = "PASSWORD_RESET", _("Password reset")

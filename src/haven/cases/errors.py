@@ -29,6 +29,7 @@ class CaseErrorCode(enum.StrEnum):
     NOTIFICATION_DATE_OUT_OF_RANGE = "NOTIFICATION_DATE_OUT_OF_RANGE"
     ANSWER_REQUIRED = "ANSWER_REQUIRED"
     TOO_MANY_FILES = "TOO_MANY_FILES"
+    TOO_MANY_DRAFTS = "TOO_MANY_DRAFTS"
 
 
 MESSAGES: dict[CaseErrorCode, Promise] = {
@@ -60,6 +61,9 @@ MESSAGES: dict[CaseErrorCode, Promise] = {
     ),
     CaseErrorCode.ANSWER_REQUIRED: _("Write your answer to the request."),
     CaseErrorCode.TOO_MANY_FILES: _("Too many files for one answer."),
+    CaseErrorCode.TOO_MANY_DRAFTS: _(
+        "You already have as many drafts under this programme as one person may. Continue one of them from My applications."
+    ),
 }
 
 

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone, translation
@@ -73,14 +74,22 @@ def case_start(*, applicant: User, programme_id: str) -> Case:
     """Start a draft application for the signed-in applicant (who holds the applicant role).
 
     Raises ``CaseError(PROGRAMME_NOT_OPEN)`` for a programme that takes no
-    applications today. Creates the case, the applicant's person record and
-    an empty passport record.
+    applications today, and ``CaseError(TOO_MANY_DRAFTS)`` when the applicant
+    already has ``settings.HAVEN_MAX_DRAFTS_PER_PROGRAMME`` drafts under it
+    (each draft is rows, and a timeline and audit event, however little is in it).
+    Creates the case, the applicant's person record and an empty passport record.
     """
     programme = programme_get(programme_id)
     if not can_start(programme, timezone.localdate()):
         raise CaseError(CaseErrorCode.PROGRAMME_NOT_OPEN)
     language = (translation.get_language() or applicant.preferred_language or "en")[:2]
     with transaction.atomic():
+        # The applicant's row, locked, serialises their starts: two at once cannot both
+        # find room for one more draft.
+        User.objects.select_for_update().only("pk").get(pk=applicant.pk)
+        drafts = Case.objects.filter(applicant=applicant, programme=programme.id, status=DRAFT)
+        if drafts.count() >= settings.HAVEN_MAX_DRAFTS_PER_PROGRAMME:
+            raise CaseError(CaseErrorCode.TOO_MANY_DRAFTS)
         case = Case.objects.create(
             programme=programme.id,
             stage=programme.stages[0].id,  # a draft: the status's and state's default
