@@ -176,6 +176,13 @@ HAVEN_API_ELIGIBILITY_RATE = env.str("HAVEN_API_ELIGIBILITY_RATE", default="60/m
 HAVEN_VERIFY_RATE = env.str("HAVEN_VERIFY_RATE", default="20/min")
 # Requests per border-control client (its token) to POST /api/v1/movements.
 HAVEN_API_MOVEMENTS_RATE = env.str("HAVEN_API_MOVEMENTS_RATE", default="600/min")
+# How long an applicant's Idempotency-Key names the submission it was sent with; after
+# that the key may be used again (and the daily checks delete it).
+HAVEN_IDEMPOTENCY_KEY_HOURS = env.int("HAVEN_IDEMPOTENCY_KEY_HOURS", default=24)
+if HAVEN_IDEMPOTENCY_KEY_HOURS < 1:
+    raise ImproperlyConfigured(
+        f"HAVEN_IDEMPOTENCY_KEY_HOURS must be at least 1; it is {HAVEN_IDEMPOTENCY_KEY_HOURS}."
+    )
 NINJA_NUM_PROXIES = 1 if env.bool("HAVEN_BEHIND_PROXY", False) else 0
 
 # Accounts

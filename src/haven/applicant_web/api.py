@@ -21,15 +21,15 @@ Errors keep the API's one shape, ``{"detail": [{"type", "loc", "msg"}]}``:
   form's error code, ``msg`` its message in the request's language); a file
   refused (``loc`` = ``["file", "file"]``, ``type`` the lower-cased
   ``RefusalCode``); a programme that is unknown or closed, a kind of document
-  the programme does not ask for, an ``Idempotency-Key`` already used for
-  another application; a body of the wrong JSON shape (ninja's own
-  ``["body", "payload", <field>]``, as for ``/eligibility``).
+  the programme does not ask for, an ``Idempotency-Key`` that is malformed
+  or already names another application; a body of the wrong JSON shape
+  (ninja's own ``["body", "payload", <field>]``, as for ``/eligibility``).
 - 409: the application's status does not allow the step (``not_a_draft``,
   ``action_not_allowed``, ``conflict``), or it is not complete on submission
   (one ``incomplete`` item per missing answer, ``loc`` =
-  ``["application", <section>, <field>]``).
-- 400: a body that is not JSON, or an ``Idempotency-Key`` that is not 1-64
-  characters of ``A-Z a-z 0-9 _ -``.
+  ``["application", <section>, <field>]``), or the first request with the
+  same ``Idempotency-Key`` is still in flight.
+- 400: a body that is not JSON.
 
 Views parse, call one action or selector, and render; they never write.
 """
@@ -37,12 +37,12 @@ Views parse, call one action or selector, and render; they never write.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 import uuid
-from typing import Any, Literal, cast
+from typing import Annotated, Any, Literal, cast
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import Http404, HttpRequest
 from django.utils import timezone
@@ -51,7 +51,7 @@ from ninja import Field, FileEx, Form, P, Router, Schema, Status, UploadedFile
 from ninja.errors import AuthorizationError, HttpError
 from ninja.params import HeaderEx
 from ninja.security import SessionAuth
-from pydantic import ConfigDict
+from pydantic import ConfigDict, WithJsonSchema
 
 from haven.accounts.models import User
 from haven.applicant_web.answer_forms import AnswerForm
@@ -76,7 +76,23 @@ from haven.rules.programme import Programme
 from haven.rules.selectors import ProgrammeNotFound, programme_get
 
 APPLY = "accounts.apply_to_programmes"
-IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_-]{1,64}")
+# The Idempotency-Key: 1-64 visible ASCII characters but " and \, bare or as a
+# Structured Field string (RFC 8941), as the IETF draft writes it.
+IDEMPOTENCY_KEY_PATTERN = r'^(?:[!#-\[\]-~]{1,64}|"[!#-\[\]-~]{1,64}")$'
+# Documents the pattern without enforcing it: the view refuses a malformed key itself,
+# with its own message in the request's language.
+IdempotencyKeyHeader = Annotated[
+    str,
+    WithJsonSchema(
+        {"type": "string", "pattern": IDEMPOTENCY_KEY_PATTERN, "minLength": 1, "maxLength": 66}
+    ),
+]
+KEY_LOC: tuple[str, ...] = ("header", "Idempotency-Key")
+# The errors of the key, with their status; the others of CaseError are a 409.
+KEY_ERRORS: dict[CaseErrorCode, int] = {
+    CaseErrorCode.IDEMPOTENCY_KEY_REUSED: 422,
+    CaseErrorCode.IDEMPOTENCY_KEY_IN_FLIGHT: 409,
+}
 CITIZENSHIP_FIELDS = ("citizenship", "citizenship_2", "citizenship_3")
 
 
@@ -364,7 +380,19 @@ def _case_error(failure: CaseError) -> Status[dict[str, Any]]:
                 for item in missing
             ),
         )
+    if failure.code in KEY_ERRORS:
+        return _errors(
+            KEY_ERRORS[failure.code],
+            {"type": failure.code.lower(), "loc": list(KEY_LOC), "msg": failure.message},
+        )
     return _errors(409, {"type": failure.code.lower(), "loc": [], "msg": failure.message})
+
+
+def idempotency_key_parse(value: str) -> str | None:
+    """The key in an ``Idempotency-Key`` header, without its quotes; None when malformed."""
+    if not re.fullmatch(IDEMPOTENCY_KEY_PATTERN, value):
+        return None
+    return value[1:-1] if value.startswith('"') else value
 
 
 def _form_errors(
@@ -510,16 +538,6 @@ def _expected(case: Case, language: str) -> dict[str, Any] | None:
         "after_deadline": estimate.after_deadline,
         "explanation": estimate_explanation(estimate, language),
     }
-
-
-def _submission_key(user: User, key: str) -> str:
-    """The key as stored: scoped to the applicant, so two applicants' keys never collide.
-
-    ``Case.submission_key`` is unique across all cases; storing the client's
-    key as it is would let one applicant's key block another's submission
-    and tell them that someone used it.
-    """
-    return hashlib.sha256(f"{user.pk}:{key}".encode()).hexdigest()
 
 
 # Endpoints.
@@ -750,10 +768,16 @@ def application_submit(
     request: HttpRequest,
     public_id: uuid.UUID,
     idempotency_key: HeaderEx[
-        str | None,
+        IdempotencyKeyHeader | None,
         P(
             alias="Idempotency-Key",
-            description="Optional: 1-64 characters of A-Z a-z 0-9 _ -, new for each application.",
+            description=(
+                "Optional, new for each application: 1-64 visible ASCII characters but "
+                '" and \\, bare or as a quoted string (`"8e03978e"` and `8e03978e` are one '
+                "key), e.g. a UUID. The key is the applicant's own and names one submission "
+                f"for {settings.HAVEN_IDEMPOTENCY_KEY_HOURS} hours; after that it may be used "
+                "again."
+            ),
         ),
     ] = None,
 ) -> Status[dict[str, Any]]:
@@ -761,35 +785,33 @@ def application_submit(
 
     Repeating the call changes nothing and returns the same application with
     the same reference: with the same ``Idempotency-Key``, with another one
-    or with none. The key names one submission: a key already used for
-    another of the applicant's applications is a 422. An incomplete draft is
-    a 409 listing what is missing.
+    or with none. The key names one submission (the IETF draft "The
+    Idempotency-Key HTTP Header Field"): sent again for the same application
+    it gets the application as submitted; sent for another of the
+    applicant's applications it is a 422 (``idempotency_key_reused``), and
+    while the first request with it is still in flight a 409
+    (``idempotency_key_in_flight``: send it again in a moment). A malformed
+    key is a 422 (``invalid_idempotency_key``). An incomplete draft is a 409
+    listing what is missing, and leaves the key unused.
     """
-    key_loc: list[str | int] = ["header", "Idempotency-Key"]
-    if idempotency_key is not None and not IDEMPOTENCY_KEY.fullmatch(idempotency_key):
-        return _errors(
-            400,
-            {
-                "type": "invalid_idempotency_key",
-                "loc": key_loc,
-                "msg": _("The Idempotency-Key must be 1 to 64 letters, digits, - or _."),
-            },
-        )
+    key = ""
+    if idempotency_key is not None:
+        parsed = idempotency_key_parse(idempotency_key)
+        if parsed is None:
+            return _errors(
+                422,
+                {
+                    "type": "invalid_idempotency_key",
+                    "loc": list(KEY_LOC),
+                    "msg": _(
+                        "The Idempotency-Key must be 1 to 64 visible ASCII characters, "
+                        "without quotation marks or backslashes inside."
+                    ),
+                },
+            )
+        key = parsed
     user = _user(request)
     case = access_case(user, public_id)
-    key = _submission_key(user, idempotency_key) if idempotency_key else ""
-    if (
-        key
-        and case_list_for_applicant(user).filter(submission_key=key).exclude(pk=case.pk).exists()
-    ):
-        return _errors(
-            422,
-            {
-                "type": "idempotency_key_reused",
-                "loc": key_loc,
-                "msg": _("This Idempotency-Key was used for another application."),
-            },
-        )
     try:
         applicant_actions.case_submit(actor=user, case=case, key=key)
     except CaseError as failure:

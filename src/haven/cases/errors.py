@@ -29,6 +29,8 @@ class CaseErrorCode(enum.StrEnum):
     NOTIFICATION_DATE_OUT_OF_RANGE = "NOTIFICATION_DATE_OUT_OF_RANGE"
     ANSWER_REQUIRED = "ANSWER_REQUIRED"
     TOO_MANY_FILES = "TOO_MANY_FILES"
+    IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED"
+    IDEMPOTENCY_KEY_IN_FLIGHT = "IDEMPOTENCY_KEY_IN_FLIGHT"
 
 
 MESSAGES: dict[CaseErrorCode, Promise] = {
@@ -60,6 +62,13 @@ MESSAGES: dict[CaseErrorCode, Promise] = {
     ),
     CaseErrorCode.ANSWER_REQUIRED: _("Write your answer to the request."),
     CaseErrorCode.TOO_MANY_FILES: _("Too many files for one answer."),
+    CaseErrorCode.IDEMPOTENCY_KEY_REUSED: _(
+        "This Idempotency-Key was used for another application."
+    ),
+    CaseErrorCode.IDEMPOTENCY_KEY_IN_FLIGHT: _(
+        "A request with this Idempotency-Key is still being processed. "
+        "Nothing was changed; send it again in a moment."
+    ),
 }
 
 

@@ -31,6 +31,7 @@ from haven.cases.models import Case, CaseEvent, CaseEventType, InformationReques
 from haven.cases.states import AWAITING_DECISION, StageState, status_of
 from haven.cases.supervision import supervisors_for
 from haven.casework import notifications, official_actions
+from haven.casework.idempotency import idempotency_keys_purge
 from haven.issuance.models import IssuedDocument, PermitNotification
 from haven.rules.selectors import programme_get
 from haven.rules.vocabulary import authority_name
@@ -46,7 +47,7 @@ SEND_FAILURES = (smtplib.SMTPException, OSError)
 def daily_checks(today_iso: str | None = None) -> dict[str, int]:
     """Expire unused visas, mark and report missed deadlines, send the due reminders.
 
-    ``today_iso`` (YYYY-MM-DD) checks as on that day; today by default.
+    Also deletes the applicants' idempotency keys that no longer count. ``today_iso`` (YYYY-MM-DD) checks as on that day; today by default.
     Returns how many of each were done, kept with the task's result.
     """
     today = date.fromisoformat(today_iso) if today_iso else timezone.localdate()
@@ -56,6 +57,8 @@ def daily_checks(today_iso: str | None = None) -> dict[str, int]:
         "deadline_reports_sent": report_missed_deadlines(today),
         "information_reminders_sent": remind_information_due(today),
         "notification_reminders_sent": remind_notification_windows(today),
+        # From now, not from ``today``: a key's lifetime is hours, not days.
+        "idempotency_keys_deleted": idempotency_keys_purge(),
     }
 
 
