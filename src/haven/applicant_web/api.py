@@ -29,7 +29,9 @@ Errors keep the API's one shape, ``{"detail": [{"type", "loc", "msg"}]}``:
   (one ``incomplete`` item per missing answer, ``loc`` =
   ``["application", <section>, <field>]``), or the first request with the
   same ``Idempotency-Key`` is still in flight.
-- 400: a body that is not JSON.
+- 400: a body that cannot be read (not JSON; multipart without its boundary,
+  which the CSRF check reads on any POST); 413 and 415: a body too large, or
+  of another media type than the operation reads (``haven.api``).
 
 Views parse, call one action or selector, and render; they never write.
 """
@@ -51,10 +53,13 @@ from ninja import Field, FileEx, Form, P, Router, Schema, Status, UploadedFile
 from ninja.errors import AuthorizationError, HttpError
 from ninja.params import HeaderEx
 from ninja.security import SessionAuth
-from pydantic import ConfigDict, WithJsonSchema
+from pydantic import ConfigDict, GetJsonSchemaHandler, WithJsonSchema
+from pydantic.config import JsonDict
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 from haven.accounts.models import User
-from haven.applicant_web.answer_forms import AnswerForm
+from haven.applicant_web.answer_forms import ANSWER_MAX_LENGTH, AnswerForm
 from haven.applicant_web.forms import AboutYouForm, DeclarationForm, PassportForm
 from haven.applicant_web.presentation import started_sections, status_label, task_list
 from haven.applicant_web.status_page import estimate_explanation, letters, timeline
@@ -70,10 +75,10 @@ from haven.documents.actions import document_remove, document_upload
 from haven.documents.models import Document
 from haven.documents.selectors import document_list_for_case, uploaded_kinds
 from haven.documents.validation import UploadRefused
-from haven.people.models import Passport, Person
-from haven.rules.api import ErrorOut
+from haven.people.models import Passport, Person, Sex
+from haven.rules.api import BODY_ERRORS, ErrorOut
 from haven.rules.programme import Programme
-from haven.rules.selectors import ProgrammeNotFound, programme_get
+from haven.rules.selectors import ProgrammeNotFound, programme_get, programme_list
 
 APPLY = "accounts.apply_to_programmes"
 # The Idempotency-Key: 1-64 visible ASCII characters but " and \, bare or as a
@@ -132,15 +137,62 @@ router = Router(tags=["applications"], auth=ApplicantAuth())
 # Every operation can answer these; each adds its own.
 DENIALS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut}
 NOT_FOUND: dict[int, Any] = {404: ErrorOut, 422: ErrorOut}  # 422: a malformed id
+# A POST without a body still has its body read for the CSRF token: a form body that
+# cannot be taken apart is a 400.
+UNREADABLE: dict[int, Any] = {400: ErrorOut}
 
 
 # Input: field names are the pages' form fields.
+#
+# ``json_schema_extra`` declares in the schema what the pages' forms check (required and
+# non-empty, lengths, codes, choices). The forms enforce it, not pydantic, so a refusal
+# keeps the form's code and message and every mistake is listed at once.
+STATE_CODE: JsonDict = {"pattern": "^[A-Z]{2}$"}  # ISO 3166 alpha-2, as the forms' lists of states
+NATIONALITY_CODE: JsonDict = {"pattern": "^[A-Z]{2,3}$"}  # a state's alpha-2, or XXA, XXB, XXC, XXX
+DATE: JsonDict = {"format": "date"}
+EMPTY_OR_DATE: JsonDict = {"pattern": r"^(\d{4}-\d{2}-\d{2})?$"}
+
+
+class DraftDocumentKinds:
+    """Annotates a document kind with the kinds a draft may ask for, in any programme.
+
+    Read from the programmes (amendments included) each time the schema is made;
+    which of them one application needs is its ``missing`` list. The handler
+    checks the kind against that list, with its own refusal (``unknown_kind``).
+    """
+
+    def __get_pydantic_json_schema__(
+        self, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        schema = handler(core_schema)
+        schema["description"] = (
+            "One of the documents the programme asks of a draft; the application's "
+            "`missing` list names those it still needs."
+        )
+        schema["enum"] = sorted(
+            {
+                code
+                for programme in programme_list()
+                if (parameter := programme.parameters.get(programme.stages[0].documents_parameter))
+                for value in parameter.values
+                for code in value.value
+            }
+        )
+        return schema
+
+
+def _text(most: int, *, required: bool = True) -> JsonDict:
+    return {"minLength": 1, "maxLength": most} if required else {"maxLength": most}
 
 
 class StartIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    programme: str = Field(description="The programme's id.", examples=["shared-values"])
+    programme: str = Field(
+        description="The programme's id.",
+        examples=["shared-values"],
+        json_schema_extra=_text(64),
+    )
 
 
 class AboutYouIn(Schema):
@@ -148,22 +200,45 @@ class AboutYouIn(Schema):
 
     model_config = ConfigDict(extra="forbid")
 
-    surname: str = Field(description="In Latin letters, exactly as in the passport.")
-    given_names: str = Field(description="In Latin letters, exactly as in the passport.")
-    native_surname: str | None = None
-    native_given_names: str | None = None
-    birth_date: str = Field(description="YYYY-MM-DD.", examples=["1985-03-21"])
-    birth_place: str
-    sex: str = Field(description="As in the passport: F, M or X.", examples=["F"])
+    surname: str = Field(
+        description="In Latin letters, exactly as in the passport.",
+        json_schema_extra=_text(100),
+    )
+    given_names: str = Field(
+        description="In Latin letters, exactly as in the passport.",
+        json_schema_extra=_text(100),
+    )
+    native_surname: str | None = Field(None, json_schema_extra=_text(100, required=False))
+    native_given_names: str | None = Field(None, json_schema_extra=_text(100, required=False))
+    birth_date: str = Field(
+        description="YYYY-MM-DD.", examples=["1985-03-21"], json_schema_extra=DATE
+    )
+    birth_place: str = Field(json_schema_extra=_text(200))
+    sex: str = Field(
+        description="As in the passport: F, M or X.",
+        examples=["F"],
+        json_schema_extra={"enum": [choice.value for choice in Sex]},
+    )
     citizenships: list[str] = Field(
         max_length=3,
-        description="Up to three citizenships, the first being the main one (ISO or ICAO codes).",
+        description=(
+            "Up to three citizenships, the first being the main one: a state's ISO 3166 "
+            "alpha-2 code, or XXA (stateless), XXB or XXC (refugee), XXX (unspecified)."
+        ),
         examples=[["DE"]],
+        json_schema_extra={"minItems": 1, "items": {"type": "string", **NATIONALITY_CODE}},
     )
-    residence: str = Field(description="Country of permanent residence (a code).")
-    address: str
-    phone: str = Field(description="With the country code.", examples=["+49 30 1234567"])
-    email: str
+    residence: str = Field(
+        description="Country of permanent residence: its ISO 3166 alpha-2 code.",
+        json_schema_extra=STATE_CODE,
+    )
+    address: str = Field(json_schema_extra=_text(1000))
+    phone: str = Field(
+        description="With the country code: digits, spaces, ( ) and -, 6 to 24 characters.",
+        examples=["+49 30 1234567"],
+        json_schema_extra=_text(24),
+    )
+    email: str = Field(json_schema_extra={"format": "email", "minLength": 1})
 
 
 class PassportIn(Schema):
@@ -176,12 +251,21 @@ class PassportIn(Schema):
 
     model_config = ConfigDict(extra="forbid")
 
-    mrz_line1: str | None = None
-    mrz_line2: str | None = None
-    number: str | None = None
-    issuing_state: str | None = Field(None, description="A state's code.", examples=["DE"])
-    issue_date: str | None = Field(None, description="YYYY-MM-DD.")
-    expiry_date: str | None = Field(None, description="YYYY-MM-DD.")
+    mrz_line1: str | None = Field(None, json_schema_extra=_text(60, required=False))
+    mrz_line2: str | None = Field(None, json_schema_extra=_text(60, required=False))
+    number: str | None = Field(None, json_schema_extra=_text(20, required=False))
+    issuing_state: str | None = Field(
+        None,
+        description="The state's ISO 3166 alpha-2 code, or empty.",
+        examples=["DE"],
+        json_schema_extra={"pattern": "^([A-Z]{2})?$"},
+    )
+    issue_date: str | None = Field(
+        None, description="YYYY-MM-DD, or empty.", json_schema_extra=EMPTY_OR_DATE
+    )
+    expiry_date: str | None = Field(
+        None, description="YYYY-MM-DD, or empty.", json_schema_extra=EMPTY_OR_DATE
+    )
 
 
 class AnswerIn(Schema):
@@ -189,7 +273,10 @@ class AnswerIn(Schema):
 
     model_config = ConfigDict(extra="forbid")
 
-    answer: str = Field(description="The applicant's answer, in words.")
+    answer: str = Field(
+        description="The applicant's answer, in words.",
+        json_schema_extra=_text(ANSWER_MAX_LENGTH),
+    )
 
 
 class DeclarationIn(Schema):
@@ -197,10 +284,18 @@ class DeclarationIn(Schema):
 
     model_config = ConfigDict(extra="forbid")
 
-    agree: bool = Field(description="The applicant has read the declaration and agrees.")
-    full_name: str = Field(description="The full name as given under 'About you': the signature.")
+    agree: bool = Field(
+        description="The applicant has read the declaration and agrees: must be true.",
+        json_schema_extra={"const": True},
+    )
+    full_name: str = Field(
+        description="The full name as given under 'About you': the signature.",
+        json_schema_extra=_text(200),
+    )
     statement: str | None = Field(
-        None, description="A personal statement, if the applicant wishes."
+        None,
+        description="A personal statement, if the applicant wishes.",
+        json_schema_extra=_text(5000, required=False),
     )
 
 
@@ -545,7 +640,7 @@ def _expected(case: Case, language: str) -> dict[str, Any] | None:
 
 @router.post(
     "",
-    response={201: ApplicationOut, 400: ErrorOut, 422: ErrorOut, **DENIALS},
+    response={201: ApplicationOut, **BODY_ERRORS, **DENIALS},
     url_name="application_start",
     operation_id="application_start",
     summary="Start a draft application",
@@ -597,8 +692,8 @@ def application_detail(request: HttpRequest, public_id: uuid.UUID) -> Status[dic
 
 SECTION_RESPONSES: dict[int, Any] = {
     200: ApplicationOut,
-    400: ErrorOut,
     409: ErrorOut,
+    **BODY_ERRORS,
     **DENIALS,
     **NOT_FOUND,
 }
@@ -693,7 +788,7 @@ def application_declaration(
 
 @router.post(
     "/{public_id}/documents",
-    response={201: DocumentOut, 409: ErrorOut, **DENIALS, **NOT_FOUND},
+    response={201: DocumentOut, 409: ErrorOut, **BODY_ERRORS, **DENIALS, **NOT_FOUND},
     url_name="application_document_upload",
     operation_id="application_document_upload",
     summary="Upload a document (a draft only); answers with its receipt",
@@ -701,7 +796,7 @@ def application_declaration(
 def application_document_upload(
     request: HttpRequest,
     public_id: uuid.UUID,
-    kind: Form[str],
+    kind: Form[Annotated[str, DraftDocumentKinds()]],
     file: FileEx[UploadedFile, P(description="A JPEG, PNG or PDF file.")],
 ) -> Status[dict[str, Any]]:
     """``kind`` is one of the programme's documents (``missing`` names those still needed).
@@ -759,7 +854,7 @@ def application_document_remove(
 
 @router.post(
     "/{public_id}/submit",
-    response={200: ApplicationOut, 400: ErrorOut, 409: ErrorOut, **DENIALS, **NOT_FOUND},
+    response={200: ApplicationOut, 409: ErrorOut, **UNREADABLE, **DENIALS, **NOT_FOUND},
     url_name="application_submit",
     operation_id="application_submit",
     summary="Submit a complete draft, exactly once",
@@ -821,7 +916,7 @@ def application_submit(
 
 @router.post(
     "/{public_id}/withdraw",
-    response={200: ApplicationOut, 409: ErrorOut, **DENIALS, **NOT_FOUND},
+    response={200: ApplicationOut, 409: ErrorOut, **UNREADABLE, **DENIALS, **NOT_FOUND},
     url_name="application_withdraw",
     operation_id="application_withdraw",
     summary="Withdraw a submitted application",
@@ -838,7 +933,7 @@ def application_withdraw(request: HttpRequest, public_id: uuid.UUID) -> Status[d
 
 @router.post(
     "/{public_id}/answer",
-    response={200: ApplicationOut, 409: ErrorOut, **DENIALS, **NOT_FOUND},
+    response={200: ApplicationOut, 409: ErrorOut, **BODY_ERRORS, **DENIALS, **NOT_FOUND},
     url_name="application_answer",
     operation_id="application_answer",
     summary="Answer the open request for information",
