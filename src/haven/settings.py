@@ -185,6 +185,13 @@ HAVEN_API_MOVEMENTS_RATE = env.str("HAVEN_API_MOVEMENTS_RATE", default="600/min"
 # to X-Forwarded-For, for the API's limits as for sign-in's (haven.accounts.lockout).
 HAVEN_BEHIND_PROXY = env.bool("HAVEN_BEHIND_PROXY", default=False)
 NINJA_NUM_PROXIES = 1 if HAVEN_BEHIND_PROXY else 0
+# How long an applicant's Idempotency-Key names the submission it was sent with; after
+# that the key may be used again (and the daily checks delete it).
+HAVEN_IDEMPOTENCY_KEY_HOURS = env.int("HAVEN_IDEMPOTENCY_KEY_HOURS", default=24)
+if HAVEN_IDEMPOTENCY_KEY_HOURS < 1:
+    raise ImproperlyConfigured(
+        f"HAVEN_IDEMPOTENCY_KEY_HOURS must be at least 1; it is {HAVEN_IDEMPOTENCY_KEY_HOURS}."
+    )
 
 # Accounts
 AUTH_USER_MODEL = "accounts.User"

@@ -106,7 +106,7 @@ def test_a_body_that_is_not_json_is_a_400_in_the_same_shape() -> None:
     response = post("{not json")
     assert response.status_code == 400
     assert error_of(response) == [
-        {"type": "invalid_json", "loc": ["body"], "msg": "Cannot parse request body"}
+        {"type": "invalid_json", "loc": ["body"], "msg": "The body is not valid JSON."}
     ]
 
 
@@ -136,11 +136,16 @@ def test_the_openapi_schema_documents_the_endpoint_and_its_errors() -> None:
     assert schema["info"]["title"] == "Haven API"
     assert schema["info"]["version"] == "1"
     operation = schema["paths"]["/api/v1/eligibility"]["post"]
-    assert set(operation["responses"]) == {"200", "400", "422", "429"}
+    assert set(operation["responses"]) == {"200", "400", "413", "415", "422", "429", "default"}
     error = operation["responses"]["422"]["content"]["application/json"]["schema"]["$ref"]
     assert error.endswith("/ErrorOut")
     request = schema["components"]["schemas"]["EligibilityIn"]
     assert set(request["required"]) == {"programme", "nationalities", "date"}
+    fields = request["properties"]
+    assert fields["programme"]["minLength"] == 1
+    assert fields["nationalities"]["items"]["pattern"] == "^[A-Za-z]{1,3}<*$"
+    assert fields["residence"]["pattern"] == "^[A-Za-z]{1,3}<*$"
+    assert fields["date"]["pattern"] == r"^\d{4}-\d{2}-\d{2}$"
 
 
 def test_the_docs_page_is_off_because_it_would_load_swagger_from_a_cdn() -> None:

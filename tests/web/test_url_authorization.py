@@ -57,6 +57,7 @@ MATRIX: dict[str, dict[str, str]] = {
     "api:openapi-json": everyone(OK),
     "api:eligibility": everyone(METHOD_NOT_ALLOWED),  # POST only
     "api:api-root": everyone(DENIED),  # ninja's placeholder: 404, the docs page is off
+    "api:unknown": everyone(DENIED),  # any other path under /api/v1/: a 404 in the API's shape
     # Border control's crossings: POST only, with a client's bearer token, never a session
     # (tests/movements/test_api.py: 401 without a token, even signed in).
     "api:movement_record": everyone(METHOD_NOT_ALLOWED),

@@ -22,16 +22,18 @@ Errors keep the API's one shape, ``{"detail": [{"type", "loc", "msg"}]}``:
   refused (``loc`` = ``["file", "file"]``, ``type`` the lower-cased
   ``RefusalCode``); a programme that is unknown or closed, or under which the
   applicant already has ``HAVEN_MAX_DRAFTS_PER_PROGRAMME`` drafts
-  (``too_many_drafts``, nothing started), a kind of document
-  the programme does not ask for, an ``Idempotency-Key`` already used for
+  (``too_many_drafts``, nothing started), a kind of document the programme
+  does not ask for, an ``Idempotency-Key`` that is malformed or already names
   another application; a body of the wrong JSON shape (ninja's own
   ``["body", "payload", <field>]``, as for ``/eligibility``).
 - 409: the application's status does not allow the step (``not_a_draft``,
   ``action_not_allowed``, ``conflict``), or it is not complete on submission
   (one ``incomplete`` item per missing answer, ``loc`` =
-  ``["application", <section>, <field>]``).
-- 400: a body that is not JSON, or an ``Idempotency-Key`` that is not 1-64
-  characters of ``A-Z a-z 0-9 _ -``.
+  ``["application", <section>, <field>]``), or the first request with the
+  same ``Idempotency-Key`` is still in flight.
+- 400: a body that cannot be read (not JSON; multipart without its boundary,
+  which the CSRF check reads on any POST); 413 and 415: a body too large, or
+  of another media type than the operation reads (``haven.api``).
 
 Views parse, call one action or selector, and render; they never write.
 """
@@ -39,12 +41,12 @@ Views parse, call one action or selector, and render; they never write.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 import uuid
-from typing import Any, Literal, cast
+from typing import Annotated, Any, Literal, cast
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import Http404, HttpRequest
 from django.utils import timezone
@@ -53,10 +55,13 @@ from ninja import Field, FileEx, Form, P, Router, Schema, Status, UploadedFile
 from ninja.errors import AuthorizationError, HttpError
 from ninja.params import HeaderEx
 from ninja.security import SessionAuth
-from pydantic import ConfigDict
+from pydantic import ConfigDict, GetJsonSchemaHandler, WithJsonSchema
+from pydantic.config import JsonDict
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 from haven.accounts.models import User
-from haven.applicant_web.answer_forms import AnswerForm
+from haven.applicant_web.answer_forms import ANSWER_MAX_LENGTH, AnswerForm
 from haven.applicant_web.forms import AboutYouForm, DeclarationForm, PassportForm
 from haven.applicant_web.presentation import started_sections, status_label, task_list
 from haven.applicant_web.status_page import estimate_explanation, letters, timeline
@@ -72,13 +77,29 @@ from haven.documents.actions import document_remove, document_upload
 from haven.documents.models import Document
 from haven.documents.selectors import document_list_for_case, uploaded_kinds
 from haven.documents.validation import UploadRefused
-from haven.people.models import Passport, Person
-from haven.rules.api import ErrorOut
+from haven.people.models import Passport, Person, Sex
+from haven.rules.api import BODY_ERRORS, ErrorOut
 from haven.rules.programme import Programme
-from haven.rules.selectors import ProgrammeNotFound, programme_get
+from haven.rules.selectors import ProgrammeNotFound, programme_get, programme_list
 
 APPLY = "accounts.apply_to_programmes"
-IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_-]{1,64}")
+# The Idempotency-Key: 1-64 visible ASCII characters but " and \, bare or as a
+# Structured Field string (RFC 8941), as the IETF draft writes it.
+IDEMPOTENCY_KEY_PATTERN = r'^(?:[!#-\[\]-~]{1,64}|"[!#-\[\]-~]{1,64}")$'
+# Documents the pattern without enforcing it: the view refuses a malformed key itself,
+# with its own message in the request's language.
+IdempotencyKeyHeader = Annotated[
+    str,
+    WithJsonSchema(
+        {"type": "string", "pattern": IDEMPOTENCY_KEY_PATTERN, "minLength": 1, "maxLength": 66}
+    ),
+]
+KEY_LOC: tuple[str, ...] = ("header", "Idempotency-Key")
+# The errors of the key, with their status; the others of CaseError are a 409.
+KEY_ERRORS: dict[CaseErrorCode, int] = {
+    CaseErrorCode.IDEMPOTENCY_KEY_REUSED: 422,
+    CaseErrorCode.IDEMPOTENCY_KEY_IN_FLIGHT: 409,
+}
 CITIZENSHIP_FIELDS = ("citizenship", "citizenship_2", "citizenship_3")
 
 
@@ -118,15 +139,62 @@ router = Router(tags=["applications"], auth=ApplicantAuth())
 # Every operation can answer these; each adds its own.
 DENIALS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut}
 NOT_FOUND: dict[int, Any] = {404: ErrorOut, 422: ErrorOut}  # 422: a malformed id
+# A POST without a body still has its body read for the CSRF token: a form body that
+# cannot be taken apart is a 400.
+UNREADABLE: dict[int, Any] = {400: ErrorOut}
 
 
 # Input: field names are the pages' form fields.
+#
+# ``json_schema_extra`` declares in the schema what the pages' forms check (required and
+# non-empty, lengths, codes, choices). The forms enforce it, not pydantic, so a refusal
+# keeps the form's code and message and every mistake is listed at once.
+STATE_CODE: JsonDict = {"pattern": "^[A-Z]{2}$"}  # ISO 3166 alpha-2, as the forms' lists of states
+NATIONALITY_CODE: JsonDict = {"pattern": "^[A-Z]{2,3}$"}  # a state's alpha-2, or XXA, XXB, XXC, XXX
+DATE: JsonDict = {"format": "date"}
+EMPTY_OR_DATE: JsonDict = {"pattern": r"^(\d{4}-\d{2}-\d{2})?$"}
+
+
+class DraftDocumentKinds:
+    """Annotates a document kind with the kinds a draft may ask for, in any programme.
+
+    Read from the programmes (amendments included) each time the schema is made;
+    which of them one application needs is its ``missing`` list. The handler
+    checks the kind against that list, with its own refusal (``unknown_kind``).
+    """
+
+    def __get_pydantic_json_schema__(
+        self, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        schema = handler(core_schema)
+        schema["description"] = (
+            "One of the documents the programme asks of a draft; the application's "
+            "`missing` list names those it still needs."
+        )
+        schema["enum"] = sorted(
+            {
+                code
+                for programme in programme_list()
+                if (parameter := programme.parameters.get(programme.stages[0].documents_parameter))
+                for value in parameter.values
+                for code in value.value
+            }
+        )
+        return schema
+
+
+def _text(most: int, *, required: bool = True) -> JsonDict:
+    return {"minLength": 1, "maxLength": most} if required else {"maxLength": most}
 
 
 class StartIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    programme: str = Field(description="The programme's id.", examples=["shared-values"])
+    programme: str = Field(
+        description="The programme's id.",
+        examples=["shared-values"],
+        json_schema_extra=_text(64),
+    )
 
 
 class AboutYouIn(Schema):
@@ -134,22 +202,45 @@ class AboutYouIn(Schema):
 
     model_config = ConfigDict(extra="forbid")
 
-    surname: str = Field(description="In Latin letters, exactly as in the passport.")
-    given_names: str = Field(description="In Latin letters, exactly as in the passport.")
-    native_surname: str | None = None
-    native_given_names: str | None = None
-    birth_date: str = Field(description="YYYY-MM-DD.", examples=["1985-03-21"])
-    birth_place: str
-    sex: str = Field(description="As in the passport: F, M or X.", examples=["F"])
+    surname: str = Field(
+        description="In Latin letters, exactly as in the passport.",
+        json_schema_extra=_text(100),
+    )
+    given_names: str = Field(
+        description="In Latin letters, exactly as in the passport.",
+        json_schema_extra=_text(100),
+    )
+    native_surname: str | None = Field(None, json_schema_extra=_text(100, required=False))
+    native_given_names: str | None = Field(None, json_schema_extra=_text(100, required=False))
+    birth_date: str = Field(
+        description="YYYY-MM-DD.", examples=["1985-03-21"], json_schema_extra=DATE
+    )
+    birth_place: str = Field(json_schema_extra=_text(200))
+    sex: str = Field(
+        description="As in the passport: F, M or X.",
+        examples=["F"],
+        json_schema_extra={"enum": [choice.value for choice in Sex]},
+    )
     citizenships: list[str] = Field(
         max_length=3,
-        description="Up to three citizenships, the first being the main one (ISO or ICAO codes).",
+        description=(
+            "Up to three citizenships, the first being the main one: a state's ISO 3166 "
+            "alpha-2 code, or XXA (stateless), XXB or XXC (refugee), XXX (unspecified)."
+        ),
         examples=[["DE"]],
+        json_schema_extra={"minItems": 1, "items": {"type": "string", **NATIONALITY_CODE}},
     )
-    residence: str = Field(description="Country of permanent residence (a code).")
-    address: str
-    phone: str = Field(description="With the country code.", examples=["+49 30 1234567"])
-    email: str
+    residence: str = Field(
+        description="Country of permanent residence: its ISO 3166 alpha-2 code.",
+        json_schema_extra=STATE_CODE,
+    )
+    address: str = Field(json_schema_extra=_text(1000))
+    phone: str = Field(
+        description="With the country code: digits, spaces, ( ) and -, 6 to 24 characters.",
+        examples=["+49 30 1234567"],
+        json_schema_extra=_text(24),
+    )
+    email: str = Field(json_schema_extra={"format": "email", "minLength": 1})
 
 
 class PassportIn(Schema):
@@ -162,12 +253,21 @@ class PassportIn(Schema):
 
     model_config = ConfigDict(extra="forbid")
 
-    mrz_line1: str | None = None
-    mrz_line2: str | None = None
-    number: str | None = None
-    issuing_state: str | None = Field(None, description="A state's code.", examples=["DE"])
-    issue_date: str | None = Field(None, description="YYYY-MM-DD.")
-    expiry_date: str | None = Field(None, description="YYYY-MM-DD.")
+    mrz_line1: str | None = Field(None, json_schema_extra=_text(60, required=False))
+    mrz_line2: str | None = Field(None, json_schema_extra=_text(60, required=False))
+    number: str | None = Field(None, json_schema_extra=_text(20, required=False))
+    issuing_state: str | None = Field(
+        None,
+        description="The state's ISO 3166 alpha-2 code, or empty.",
+        examples=["DE"],
+        json_schema_extra={"pattern": "^([A-Z]{2})?$"},
+    )
+    issue_date: str | None = Field(
+        None, description="YYYY-MM-DD, or empty.", json_schema_extra=EMPTY_OR_DATE
+    )
+    expiry_date: str | None = Field(
+        None, description="YYYY-MM-DD, or empty.", json_schema_extra=EMPTY_OR_DATE
+    )
 
 
 class AnswerIn(Schema):
@@ -175,7 +275,10 @@ class AnswerIn(Schema):
 
     model_config = ConfigDict(extra="forbid")
 
-    answer: str = Field(description="The applicant's answer, in words.")
+    answer: str = Field(
+        description="The applicant's answer, in words.",
+        json_schema_extra=_text(ANSWER_MAX_LENGTH),
+    )
 
 
 class DeclarationIn(Schema):
@@ -183,10 +286,18 @@ class DeclarationIn(Schema):
 
     model_config = ConfigDict(extra="forbid")
 
-    agree: bool = Field(description="The applicant has read the declaration and agrees.")
-    full_name: str = Field(description="The full name as given under 'About you': the signature.")
+    agree: bool = Field(
+        description="The applicant has read the declaration and agrees: must be true.",
+        json_schema_extra={"const": True},
+    )
+    full_name: str = Field(
+        description="The full name as given under 'About you': the signature.",
+        json_schema_extra=_text(200),
+    )
     statement: str | None = Field(
-        None, description="A personal statement, if the applicant wishes."
+        None,
+        description="A personal statement, if the applicant wishes.",
+        json_schema_extra=_text(5000, required=False),
     )
 
 
@@ -366,7 +477,19 @@ def _case_error(failure: CaseError) -> Status[dict[str, Any]]:
                 for item in missing
             ),
         )
+    if failure.code in KEY_ERRORS:
+        return _errors(
+            KEY_ERRORS[failure.code],
+            {"type": failure.code.lower(), "loc": list(KEY_LOC), "msg": failure.message},
+        )
     return _errors(409, {"type": failure.code.lower(), "loc": [], "msg": failure.message})
+
+
+def idempotency_key_parse(value: str) -> str | None:
+    """The key in an ``Idempotency-Key`` header, without its quotes; None when malformed."""
+    if not re.fullmatch(IDEMPOTENCY_KEY_PATTERN, value):
+        return None
+    return value[1:-1] if value.startswith('"') else value
 
 
 def _form_errors(
@@ -514,22 +637,12 @@ def _expected(case: Case, language: str) -> dict[str, Any] | None:
     }
 
 
-def _submission_key(user: User, key: str) -> str:
-    """The key as stored: scoped to the applicant, so two applicants' keys never collide.
-
-    ``Case.submission_key`` is unique across all cases; storing the client's
-    key as it is would let one applicant's key block another's submission
-    and tell them that someone used it.
-    """
-    return hashlib.sha256(f"{user.pk}:{key}".encode()).hexdigest()
-
-
 # Endpoints.
 
 
 @router.post(
     "",
-    response={201: ApplicationOut, 400: ErrorOut, 422: ErrorOut, **DENIALS},
+    response={201: ApplicationOut, **BODY_ERRORS, **DENIALS},
     url_name="application_start",
     operation_id="application_start",
     summary="Start a draft application",
@@ -585,8 +698,8 @@ def application_detail(request: HttpRequest, public_id: uuid.UUID) -> Status[dic
 
 SECTION_RESPONSES: dict[int, Any] = {
     200: ApplicationOut,
-    400: ErrorOut,
     409: ErrorOut,
+    **BODY_ERRORS,
     **DENIALS,
     **NOT_FOUND,
 }
@@ -681,7 +794,7 @@ def application_declaration(
 
 @router.post(
     "/{public_id}/documents",
-    response={201: DocumentOut, 409: ErrorOut, **DENIALS, **NOT_FOUND},
+    response={201: DocumentOut, 409: ErrorOut, **BODY_ERRORS, **DENIALS, **NOT_FOUND},
     url_name="application_document_upload",
     operation_id="application_document_upload",
     summary="Upload a document (a draft only); answers with its receipt",
@@ -689,7 +802,7 @@ def application_declaration(
 def application_document_upload(
     request: HttpRequest,
     public_id: uuid.UUID,
-    kind: Form[str],
+    kind: Form[Annotated[str, DraftDocumentKinds()]],
     file: FileEx[UploadedFile, P(description="A JPEG, PNG or PDF file.")],
 ) -> Status[dict[str, Any]]:
     """``kind`` is one of the programme's documents (``missing`` names those still needed).
@@ -747,7 +860,7 @@ def application_document_remove(
 
 @router.post(
     "/{public_id}/submit",
-    response={200: ApplicationOut, 400: ErrorOut, 409: ErrorOut, **DENIALS, **NOT_FOUND},
+    response={200: ApplicationOut, 409: ErrorOut, **UNREADABLE, **DENIALS, **NOT_FOUND},
     url_name="application_submit",
     operation_id="application_submit",
     summary="Submit a complete draft, exactly once",
@@ -756,10 +869,16 @@ def application_submit(
     request: HttpRequest,
     public_id: uuid.UUID,
     idempotency_key: HeaderEx[
-        str | None,
+        IdempotencyKeyHeader | None,
         P(
             alias="Idempotency-Key",
-            description="Optional: 1-64 characters of A-Z a-z 0-9 _ -, new for each application.",
+            description=(
+                "Optional, new for each application: 1-64 visible ASCII characters but "
+                '" and \\, bare or as a quoted string (`"8e03978e"` and `8e03978e` are one '
+                "key), e.g. a UUID. The key is the applicant's own and names one submission "
+                f"for {settings.HAVEN_IDEMPOTENCY_KEY_HOURS} hours; after that it may be used "
+                "again."
+            ),
         ),
     ] = None,
 ) -> Status[dict[str, Any]]:
@@ -767,35 +886,33 @@ def application_submit(
 
     Repeating the call changes nothing and returns the same application with
     the same reference: with the same ``Idempotency-Key``, with another one
-    or with none. The key names one submission: a key already used for
-    another of the applicant's applications is a 422. An incomplete draft is
-    a 409 listing what is missing.
+    or with none. The key names one submission (the IETF draft "The
+    Idempotency-Key HTTP Header Field"): sent again for the same application
+    it gets the application as submitted; sent for another of the
+    applicant's applications it is a 422 (``idempotency_key_reused``), and
+    while the first request with it is still in flight a 409
+    (``idempotency_key_in_flight``: send it again in a moment). A malformed
+    key is a 422 (``invalid_idempotency_key``). An incomplete draft is a 409
+    listing what is missing, and leaves the key unused.
     """
-    key_loc: list[str | int] = ["header", "Idempotency-Key"]
-    if idempotency_key is not None and not IDEMPOTENCY_KEY.fullmatch(idempotency_key):
-        return _errors(
-            400,
-            {
-                "type": "invalid_idempotency_key",
-                "loc": key_loc,
-                "msg": _("The Idempotency-Key must be 1 to 64 letters, digits, - or _."),
-            },
-        )
+    key = ""
+    if idempotency_key is not None:
+        parsed = idempotency_key_parse(idempotency_key)
+        if parsed is None:
+            return _errors(
+                422,
+                {
+                    "type": "invalid_idempotency_key",
+                    "loc": list(KEY_LOC),
+                    "msg": _(
+                        "The Idempotency-Key must be 1 to 64 visible ASCII characters, "
+                        "without quotation marks or backslashes inside."
+                    ),
+                },
+            )
+        key = parsed
     user = _user(request)
     case = access_case(user, public_id)
-    key = _submission_key(user, idempotency_key) if idempotency_key else ""
-    if (
-        key
-        and case_list_for_applicant(user).filter(submission_key=key).exclude(pk=case.pk).exists()
-    ):
-        return _errors(
-            422,
-            {
-                "type": "idempotency_key_reused",
-                "loc": key_loc,
-                "msg": _("This Idempotency-Key was used for another application."),
-            },
-        )
     try:
         applicant_actions.case_submit(actor=user, case=case, key=key)
     except CaseError as failure:
@@ -805,7 +922,7 @@ def application_submit(
 
 @router.post(
     "/{public_id}/withdraw",
-    response={200: ApplicationOut, 409: ErrorOut, **DENIALS, **NOT_FOUND},
+    response={200: ApplicationOut, 409: ErrorOut, **UNREADABLE, **DENIALS, **NOT_FOUND},
     url_name="application_withdraw",
     operation_id="application_withdraw",
     summary="Withdraw a submitted application",
@@ -822,7 +939,7 @@ def application_withdraw(request: HttpRequest, public_id: uuid.UUID) -> Status[d
 
 @router.post(
     "/{public_id}/answer",
-    response={200: ApplicationOut, 409: ErrorOut, **DENIALS, **NOT_FOUND},
+    response={200: ApplicationOut, 409: ErrorOut, **BODY_ERRORS, **DENIALS, **NOT_FOUND},
     url_name="application_answer",
     operation_id="application_answer",
     summary="Answer the open request for information",

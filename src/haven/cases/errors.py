@@ -30,6 +30,8 @@ class CaseErrorCode(enum.StrEnum):
     ANSWER_REQUIRED = "ANSWER_REQUIRED"
     TOO_MANY_FILES = "TOO_MANY_FILES"
     TOO_MANY_DRAFTS = "TOO_MANY_DRAFTS"
+    IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED"
+    IDEMPOTENCY_KEY_IN_FLIGHT = "IDEMPOTENCY_KEY_IN_FLIGHT"
 
 
 MESSAGES: dict[CaseErrorCode, Promise] = {
@@ -63,6 +65,13 @@ MESSAGES: dict[CaseErrorCode, Promise] = {
     CaseErrorCode.TOO_MANY_FILES: _("Too many files for one answer."),
     CaseErrorCode.TOO_MANY_DRAFTS: _(
         "You already have as many drafts under this programme as one person may. Continue one of them from My applications."
+    ),
+    CaseErrorCode.IDEMPOTENCY_KEY_REUSED: _(
+        "This Idempotency-Key was used for another application."
+    ),
+    CaseErrorCode.IDEMPOTENCY_KEY_IN_FLIGHT: _(
+        "A request with this Idempotency-Key is still being processed. "
+        "Nothing was changed; send it again in a moment."
     ),
 }
 

@@ -54,9 +54,6 @@ class Case(models.Model):
     created_at = models.DateTimeField(_("started"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
-    submission_key = models.CharField(  # NULL when no key was sent
-        max_length=64, unique=True, null=True, blank=True
-    )
     evaluation = models.JSONField(_("rules evaluation at submission"), null=True, blank=True)
     deadline = models.DateField(_("statutory deadline"), null=True, blank=True)
     assignee = models.ForeignKey(
@@ -90,6 +87,39 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return self.reference or f"draft {self.pk}"
+
+
+class IdempotencyKey(models.Model):
+    """An applicant's ``Idempotency-Key`` and the submission it names, for a while.
+
+    Keys belong to one applicant: unique per applicant, never across Haven, so
+    nobody learns or blocks another applicant's keys. ``completed_at`` is NULL
+    while the request that sent the key is still in flight, and is set in the
+    same transaction as the submission. A key older than
+    ``settings.HAVEN_IDEMPOTENCY_KEY_HOURS`` no longer counts and may name
+    another submission; the daily checks delete such keys.
+    """
+
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    # A digest of the client's key (haven.casework.idempotency): the key itself may carry
+    # anything a client chose to put in it.
+    key = models.CharField(max_length=64)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField()
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["applicant", "key"], name="idempotency_key_once_per_applicant"
+            )
+        ]
+        indexes = [models.Index(fields=["created_at"], name="idempotency_key_created_idx")]
+
+    def __str__(self) -> str:
+        return f"key {self.pk} of {self.applicant_id}"
 
 
 class CaseEvent(models.Model):

@@ -29,6 +29,11 @@ from haven.cases.models import (
 )
 from haven.cases.policy import may_act_as, require
 from haven.cases.transitions import DRAFT, STAGE_KINDS, Action, apply_transition
+from haven.casework.idempotency import (
+    idempotency_key_claim,
+    idempotency_key_complete,
+    idempotency_key_release,
+)
 from haven.casework.locking import lock_case
 from haven.casework.notifications import notify_on_commit, send_submitted
 from haven.documents.actions import ANSWER_KIND, document_record, uploads_discard, uploads_store
@@ -206,14 +211,38 @@ def _next_reference(year: int) -> str:
 def case_submit(*, actor: User, case: Case, key: str = "") -> Case:
     """Submit a complete draft: exactly once, however often it is asked.
 
-    A case already submitted is returned as it is (double click, reload, a
-    second tab, an API retry with the same ``Idempotency-Key``). Stores the
-    rules evaluation on the submission date with the case; an ineligible
-    outcome does not stop submission (officials decide, never the rules).
-    Raises ``CaseError(INCOMPLETE)`` with the missing items as detail.
-    """
+    The applicant whose draft it is (``policy.SUBMIT``). A case already
+    submitted is returned as it is (double click, reload, a second tab, an
+    API retry). Stores the rules evaluation on the submission date with the
+    case; an ineligible outcome does not stop submission (officials decide,
+    never the rules). Raises ``CaseError(INCOMPLETE)`` with the missing items
+    as detail.
 
+    ``key`` is the client's ``Idempotency-Key`` (see ``haven.casework.idempotency``):
+    the same key again for this case returns it as submitted; the key already
+    used for another of the applicant's cases raises
+    ``CaseError(IDEMPOTENCY_KEY_REUSED)``, and while the request that first
+    sent it is still in flight ``CaseError(IDEMPOTENCY_KEY_IN_FLIGHT)``. A
+    refused submission leaves the key unused.
+    """
     programme = programme_get(case.programme)
+    require(actor, Action.VIEW, case, programme)
+    if not key:
+        return _submit(actor, case, programme)
+    claim = idempotency_key_claim(applicant=actor, key=key, case=case)
+    if claim.repeat:
+        return Case.objects.get(pk=case.pk)
+    try:
+        with transaction.atomic():
+            submitted = _submit(actor, case, programme)
+            idempotency_key_complete(claim)
+    except Exception:
+        idempotency_key_release(claim)
+        raise
+    return submitted
+
+
+def _submit(actor: User, case: Case, programme: Programme) -> Case:
     today = timezone.localdate()
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
@@ -239,7 +268,6 @@ def case_submit(*, actor: User, case: Case, key: str = "") -> Case:
         apply_transition(locked, programme, Action.SUBMIT)
         locked.submitted_at = timezone.now()
         locked.stage_started_on = today
-        locked.submission_key = key or None
         locked.evaluation = result.to_record()
         locked.deadline = add_duration(today, deadline.value) if deadline else None
         locked.save()

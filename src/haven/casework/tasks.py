@@ -32,6 +32,7 @@ from haven.cases.models import Case, CaseEvent, CaseEventType, InformationReques
 from haven.cases.states import AWAITING_DECISION, StageState, status_of
 from haven.cases.supervision import supervisors_for
 from haven.casework import notifications, official_actions
+from haven.casework.idempotency import idempotency_keys_purge
 from haven.documents.actions import uploads_sweep
 from haven.issuance.models import IssuedDocument, PermitNotification
 from haven.rules.selectors import programme_get
@@ -53,9 +54,10 @@ def daily_checks(today_iso: str | None = None) -> dict[str, int]:
     against the head recorded last and record today's.
 
     ``today_iso`` (YYYY-MM-DD) checks as on that day; today by default. The
-    stored files are judged by their age now, whatever the day.
-    Returns how many of each were done, kept with the task's result;
-    ``audit_chain_problems`` is 1 when the chain or its recorded head failed.
+    stored files and the applicants' idempotency keys are judged by their age
+    now, whatever the day. Returns how many of each were done, kept with the
+    task's result; ``audit_chain_problems`` is 1 when the chain or its recorded
+    head failed.
     """
     today = date.fromisoformat(today_iso) if today_iso else timezone.localdate()
     done = {
@@ -65,6 +67,8 @@ def daily_checks(today_iso: str | None = None) -> dict[str, int]:
         "information_reminders_sent": remind_information_due(today),
         "notification_reminders_sent": remind_notification_windows(today),
         "upload_leftovers_deleted": uploads_sweep(),
+        # From now, not from ``today``: a key's lifetime is hours, not days.
+        "idempotency_keys_deleted": idempotency_keys_purge(),
     }
     check = head_check_and_record()
     done["audit_heads_recorded"] = 1 if check.head else 0

@@ -37,7 +37,7 @@ from haven.movements import actions
 from haven.movements.errors import MovementError, MovementErrorCode
 from haven.movements.models import IntegrationClient, Movement
 from haven.movements.selectors import integration_client_for_token
-from haven.rules.api import ErrorOut
+from haven.rules.api import BODY_ERRORS, ErrorOut
 
 
 class TokenRejected(AuthenticationError):
@@ -115,21 +115,21 @@ class MovementIn(Schema):
     @classmethod
     def _text_only(cls, value: Any) -> Any:
         if not isinstance(value, str):
-            raise ValueError("give the time as ISO 8601 text with its offset")
+            raise ValueError(_("Give the time as ISO 8601 text with its offset from UTC."))
         return value
 
     @field_validator("document_number")
     @classmethod
     def _number_length(cls, value: str) -> str:
         if not 1 <= len(actions.document_number_normalise(value)) <= 32:
-            raise ValueError("a document number has 1 to 32 letters and digits")
+            raise ValueError(_("A document number has 1 to 32 letters and digits."))
         return value
 
     @field_validator("border_point")
     @classmethod
     def _not_blank(cls, value: str) -> str:
         if not value.strip():
-            raise ValueError("name the border crossing point")
+            raise ValueError(_("Name the border crossing point."))
         return value
 
 
@@ -163,10 +163,9 @@ def _answer(movement: Movement, created: bool) -> dict[str, Any]:
     response={
         200: MovementOut,
         201: MovementOut,
-        400: ErrorOut,
+        **BODY_ERRORS,
         401: ErrorOut,
         409: ErrorOut,
-        422: ErrorOut,
         429: ErrorOut,
     },
     throttle=[MovementThrottle()],

@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.throttling import AnonRateThrottle
 from pydantic import ConfigDict, field_validator
@@ -17,6 +18,8 @@ from haven.rules.selectors import eligibility_evaluate
 router = Router(tags=["eligibility"])
 
 Language = Literal["en", "ru", "de", "fr", "it", "es"]
+# A code as the CLI reads it: 2 or 3 letters (ICAO's D for Germany: 1), then < fillers.
+COUNTRY_CODE = "^[A-Za-z]{1,3}<*$"
 
 
 class EligibilityThrottle(AnonRateThrottle):
@@ -38,21 +41,36 @@ class EligibilityThrottle(AnonRateThrottle):
 
 
 class EligibilityIn(Schema):
+    """The question. ``json_schema_extra`` declares what ``eligibility_evaluate`` checks
+    (with its own refusals: ``unknown_programme``, ``unknown_nationality``...)."""
+
     model_config = ConfigDict(extra="forbid")
 
-    programme: str = Field(description="The programme's id.", examples=["shared-values"])
+    programme: str = Field(
+        description="The programme's id.",
+        examples=["shared-values"],
+        json_schema_extra={"minLength": 1, "maxLength": 64},
+    )
     stage: str | None = Field(
-        None, description="One of the programme's stages; its first stage when left out."
+        None,
+        description="One of the programme's stages; its first stage when left out.",
+        json_schema_extra={"minLength": 1, "maxLength": 64},
     )
     nationalities: list[str] = Field(
         max_length=10,
         description=(
             "Citizenships as ISO 3166 alpha-2/alpha-3 or ICAO 9303 codes (D, GBD, XXA, XXB, "
-            "XXC, XXX...); an empty list gives the outcome 'undetermined'."
+            "XXC, XXX...), trailing < fillers allowed; an empty list gives the outcome "
+            "'undetermined'."
         ),
         examples=[["DE"]],
+        json_schema_extra={"items": {"type": "string", "pattern": COUNTRY_CODE}},
     )
-    residence: str | None = Field(None, description="State of permanent residence (a code).")
+    residence: str | None = Field(
+        None,
+        description="State of permanent residence: an ISO 3166 or ICAO 9303 code of a state.",
+        json_schema_extra={"pattern": COUNTRY_CODE},
+    )
     date: str = Field(
         pattern=r"^\d{4}-\d{2}-\d{2}$",
         description="The date whose rules apply, YYYY-MM-DD.",
@@ -66,7 +84,9 @@ class EligibilityIn(Schema):
         try:
             dt.date.fromisoformat(value)
         except ValueError:
-            raise ValueError(f"{value} is not a date in the calendar") from None
+            raise ValueError(
+                _("%(value)s is not a date in the calendar.") % {"value": value}
+            ) from None
         return value
 
 
@@ -103,9 +123,15 @@ class ErrorOut(Schema):
     detail: list[ErrorItem]
 
 
+# What an operation that reads a body (JSON, or multipart for uploads) may also answer: a
+# body that cannot be read (400), is too large (413), of another media type (415) or not
+# valid (422). Any status not listed comes in the same shape (the schema's ``default``).
+BODY_ERRORS: dict[int, Any] = {400: ErrorOut, 413: ErrorOut, 415: ErrorOut, 422: ErrorOut}
+
+
 @router.post(
     "/eligibility",
-    response={200: EvaluationOut, 400: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    response={200: EvaluationOut, **BODY_ERRORS, 429: ErrorOut},
     throttle=[EligibilityThrottle()],
     url_name="eligibility",
     operation_id="eligibility_evaluate",
