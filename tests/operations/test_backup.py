@@ -178,7 +178,7 @@ def test_the_copy_and_what_the_manifest_records_come_from_one_snapshot(tmp_path:
         writer = threading.Thread(target=_create_user_elsewhere, args=["during@example.org"])
         writer.start()
         writer.join()
-        assert User.objects.using("default").count() == 1  # this connection's snapshot
+        assert User.objects.count() == 1  # this connection's snapshot
         return table_counts()
 
     counts = database.dump(target, read_after_a_concurrent_write)

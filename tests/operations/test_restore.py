@@ -87,7 +87,7 @@ def test_a_media_folder_holding_a_file_is_refused_and_nothing_is_restored(
     assert [path.name for path in fresh.media.rglob("*")] == ["documents", "left-over.png"]
 
 
-def test_a_postgresql_database_with_tables_but_no_rows_is_refused_there_only(
+def test_a_migrated_empty_database_is_taken_on_sqlite_and_refused_on_postgresql(
     backup: Path, fresh: Installation
 ) -> None:
     """SQLite takes a migrated, empty database (the file is replaced); PostgreSQL needs none."""
