@@ -14,15 +14,18 @@ HAVEN = str(Path(sys.executable).with_name("haven"))
 TIMEOUT_SECONDS = 60
 
 
-def _test_database_url() -> str:
-    """The database the running test uses, as a DATABASE_URL for another process."""
+def database_url(name: str | None = None) -> str:
+    """The database the running test uses, as a DATABASE_URL for another process.
+
+    With ``name``: another database (SQLite: file) on the same server.
+    """
     settings_dict = connection.settings_dict
     if connection.vendor == "sqlite":
-        return f"sqlite:///{settings_dict['NAME']}"
+        return f"sqlite:///{name or settings_dict['NAME']}"
     return (
         f"postgres://{settings_dict['USER']}:{settings_dict['PASSWORD'] or ''}@"
         f"{settings_dict['HOST'] or 'localhost'}:{settings_dict['PORT'] or 5432}/"
-        f"{settings_dict['NAME']}"
+        f"{name or settings_dict['NAME']}"
     )
 
 
@@ -33,7 +36,7 @@ def environment_for_haven() -> dict[str, str]:
     sees the test's rows only when they are committed, so such tests use
     ``django_db(transaction=True)``.
     """
-    return {**os.environ, "HAVEN_ENV": "test", "DATABASE_URL": _test_database_url()}
+    return {**os.environ, "HAVEN_ENV": "test", "DATABASE_URL": database_url()}
 
 
 def run_haven(

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "haven.applicant_web",
     "haven.official_web",
     "haven.web",
+    "haven.operations",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -1,0 +1,1 @@
+"""Operators' work on a whole installation: backing up and restoring it."""
