@@ -21,7 +21,8 @@ Answers, in the API's one error shape for errors:
 
 from __future__ import annotations
 
-from datetime import datetime
+import unicodedata
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from django.conf import settings
@@ -85,6 +86,9 @@ class MovementThrottle(SimpleRateThrottle):
 
 router = Router(tags=["movements"], auth=IntegrationTokenAuth())
 
+# The offsets from UTC of the world's time zones, from Baker Island to Kiribati's Line Islands.
+OFFSET_RANGE = (timedelta(hours=-12), timedelta(hours=14))
+
 
 class MovementIn(Schema):
     model_config = ConfigDict(extra="forbid")
@@ -118,6 +122,16 @@ class MovementIn(Schema):
             raise ValueError(_("Give the time as ISO 8601 text with its offset from UTC."))
         return value
 
+    @field_validator("occurred_at")
+    @classmethod
+    def _real_offset(cls, value: datetime) -> datetime:
+        # ISO 8601 allows offsets up to ±23:59; PostgreSQL refuses a timestamp beyond ±15:59
+        # (a 500, found by schemathesis), and no clock on Earth is outside -12:00..+14:00.
+        offset = value.utcoffset()
+        if offset is None or not OFFSET_RANGE[0] <= offset <= OFFSET_RANGE[1]:
+            raise ValueError(_("Give an offset from UTC between -12:00 and +14:00."))
+        return value
+
     @field_validator("document_number")
     @classmethod
     def _number_length(cls, value: str) -> str:
@@ -130,6 +144,9 @@ class MovementIn(Schema):
     def _not_blank(cls, value: str) -> str:
         if not value.strip():
             raise ValueError(_("Name the border crossing point."))
+        # A NUL cannot be stored in PostgreSQL's text; no name holds control characters.
+        if any(unicodedata.category(character) == "Cc" for character in value):
+            raise ValueError(_("The border crossing point's name may not hold control characters."))
         return value
 
 
