@@ -166,7 +166,7 @@ MATRIX: dict[str, dict[str, str]] = {
     # Two-factor authentication (allauth.mfa).
     "mfa_index": signed_in(OK),
     # Changing authenticators asks for the password again first (a redirect), and
-    # officials' TOTP cannot be removed (tested in tests/accounts/test_mfa.py).
+    # officials' TOTP cannot be removed (tested in tests/accounts/test_staff_security.py).
     "mfa_authenticate": signed_in(REDIRECT),  # only in the middle of a sign-in
     "mfa_reauthenticate": {**signed_in(OK), Role.APPLICANT.value: REDIRECT},
     "mfa_activate_totp": signed_in(REDIRECT),
