@@ -282,3 +282,33 @@ def test_the_daily_checks_count_the_cases_done(make_user: Callable[..., User]) -
     due = _last_kept_day(case) + timedelta(days=1)
     assert daily_checks.call(due.isoformat())["personal_data_deleted"] == 1
     assert daily_checks.call(due.isoformat())["personal_data_deleted"] == 0
+
+
+def test_a_granted_permit_closes_its_case_on_its_last_valid_day(
+    make_user: Callable[..., User], consul: User, migration: User
+) -> None:
+    _applicant, case = _submitted(make_user)
+    case = _in_review(case, consul)
+    official_actions.case_approve(officer=consul, case=case, version=case.version)
+    case = official_actions.case_record_entry(
+        actor=consul, case=_reload(case), entered_on=timezone.localdate(), source="officer"
+    )
+    case = official_actions.case_start_review(officer=migration, case=case)
+    today = timezone.localdate()
+    programme = programme_get(case.programme)
+    for code in official_actions.checklist_codes(programme, "trp", today):
+        case = official_actions.case_check_document(
+            officer=migration, case=case, code=code, checked=True
+        )
+    official_actions.case_approve(
+        officer=migration, case=case, version=case.version, region="RU-MOW"
+    )
+    case = _reload(case)
+    permit = IssuedDocument.objects.get(case=case, kind="trp")
+    assert case_closed_on(case, programme) == permit.valid_until
+    last_kept = add_duration(permit.valid_until, FIVE_YEARS)
+    assert personal_data_delete_due(last_kept) == 0
+    assert personal_data_delete_due(last_kept + timedelta(days=1)) == 1
+    issued = IssuedDocument.objects.get(case=case, kind="trp")
+    assert (issued.mrz_line1, issued.mrz_line2, issued.holder_initials) == ("", "", "")
+    assert issued.number == permit.number
