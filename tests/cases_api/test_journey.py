@@ -90,6 +90,7 @@ def test_from_start_to_withdrawn_in_german(
         assert response.status_code == 201, response.json()
         receipts.append(response.json())
     document = Document.objects.get(public_id=receipts[0]["public_id"])
+    assert document.storage_name is not None
     stored = (media_root / document.storage_name).read_bytes()
     assert receipts[0]["sha256"] == hashlib.sha256(stored).hexdigest()
     assert receipts[0]["size"] == len(stored)

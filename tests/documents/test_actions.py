@@ -328,6 +328,7 @@ def leave_unrecorded(data: bytes, *, age: timedelta, name: str | None = None) ->
 
 def make_old(document: Document, age: timedelta) -> None:
     when = (timezone.now() - age).timestamp()
+    assert document.storage_name is not None
     os.utime(default_storage.path(document.storage_name), (when, when))
 
 

@@ -117,6 +117,7 @@ def test_uploads_killed_with_sigkill_leave_no_file_without_a_row_once_swept(
     left = {str(path.relative_to(media_root)) for path in stored_files(media_root)}
     assert left == recorded, f"seed {seed}: files without a row: {sorted(left - recorded)}"
     for document in Document.objects.all():
+        assert document.storage_name is not None
         stored = (media_root / document.storage_name).read_bytes()
         assert hashlib.sha256(stored).hexdigest() == document.sha256
     assert set(acknowledged) <= set(Document.objects.values_list("pk", flat=True))

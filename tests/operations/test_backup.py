@@ -71,6 +71,7 @@ def test_the_manifest_lists_the_database_every_document_the_head_and_the_counts(
         for document in documents
     ]
     for document in documents:
+        assert document.storage_name is not None
         copy = backup / "media" / document.storage_name
         assert copy.read_bytes() == (original.media / document.storage_name).read_bytes()
     head = run_haven("audit", "head", env=original.env).stdout.strip()
@@ -141,6 +142,7 @@ def test_a_document_whose_file_is_changed_or_missing_fails_the_backup_naming_its
 ) -> None:
     document = Document.objects.filter(case=case_with_documents).order_by("pk").last()
     assert document is not None
+    assert document.storage_name is not None
     stored = media_root / document.storage_name
     if damage == "changed":
         stored.write_bytes(stored.read_bytes() + b"\0")

@@ -53,6 +53,7 @@ def test_a_backup_restores_into_an_empty_installation(
         f"audit chain intact, head {head}; 2 document files checked.\n"
     )
     for document in Document.objects.all():
+        assert document.storage_name is not None
         stored = fresh.media / document.storage_name
         assert stored.read_bytes() == (original.media / document.storage_name).read_bytes()
     assert "Schmidt" not in result.stdout + result.stderr

@@ -690,6 +690,7 @@ RULE_SET_PARAMETERS = {
     "applications_open": dated("boolean", False),
     "excluded_citizenships": dated("country_list", ["RU"]),
     "commission_review_required": dated("boolean", False),
+    "personal_data_retention": dated("duration", {"years": 5}),
 }
 VISA_STAGE_PARAMETERS = {
     "entry_decision_deadline": dated("duration", {"days": 20}),
@@ -783,6 +784,45 @@ def test_a_shipped_programme_missing_what_a_stage_needs(
     directory = copy_programme(tmp_path, programme_id)
     edit_yaml(directory / "parameters.yaml", lambda data: data.pop(parameter))
     assert_fails(directory, "parameters.yaml", parameter, f"is missing: required by {stage}")
+
+
+@pytest.mark.parametrize("programme_id", SHIPPED)
+def test_a_shipped_programme_without_its_retention_period(
+    tmp_path: Path, programme_id: str
+) -> None:
+    directory = copy_programme(tmp_path, programme_id)
+    edit_yaml(directory / "parameters.yaml", lambda data: data.pop("personal_data_retention"))
+    assert_fails(
+        directory,
+        "parameters.yaml",
+        "personal_data_retention",
+        "is missing: every programme defines it",
+    )
+
+
+def test_a_retention_period_that_is_not_a_duration(tmp_path: Path) -> None:
+    parameters = RULE_SET_PARAMETERS | VISA_STAGE_PARAMETERS
+    parameters["personal_data_retention"] = dated("integer", 5)
+    directory = write_programme(tmp_path, parameters)
+    assert_fails(
+        directory,
+        "parameters.yaml",
+        "personal_data_retention.type",
+        "must be duration, not integer",
+    )
+
+
+@pytest.mark.parametrize("programme_id", SHIPPED)
+def test_every_shipped_programme_keeps_personal_data_five_years_by_haven_s_reading(
+    programme_id: str,
+) -> None:
+    parameter = load_programmes()[programme_id].parameter("personal_data_retention")
+    [value] = parameter.values
+    assert value.value == {"years": 5}
+    assert value.reference.act.startswith("Federal Law No. 152-FZ")
+    assert value.reference.article
+    assert value.reference.article.startswith("art. 5 part 7")
+    assert value.reference.interpretation
 
 
 @pytest.mark.parametrize("programme_id", SHIPPED)

@@ -72,6 +72,7 @@ class EventType(models.TextChoices):
     DEADLINE_MISSED = "DEADLINE_MISSED", _("Deadline passed without a decision")
     NOTIFICATION_RECORDED = "NOTIFICATION_RECORDED", _("Annual notification recorded")
     DOCUMENT_VERIFIED = "DOCUMENT_VERIFIED", _("Document looked up on the verification page")
+    PERSONAL_DATA_DELETED = "PERSONAL_DATA_DELETED", _("Personal data deleted")
 
 
 class AuditEvent(models.Model):

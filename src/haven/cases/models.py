@@ -25,6 +25,7 @@ class CaseEventType(models.TextChoices):
     DOCUMENT_EXPIRED = "DOCUMENT_EXPIRED", _("Visa expired unused")
     DEADLINE_MISSED = "DEADLINE_MISSED", _("Deadline passed without a decision")
     NOTIFICATION_RECORDED = "NOTIFICATION_RECORDED", _("Annual notification recorded")
+    PERSONAL_DATA_DELETED = "PERSONAL_DATA_DELETED", _("Personal data deleted")
 
 
 class Case(models.Model):
@@ -67,6 +68,9 @@ class Case(models.Model):
     stage_started_on = models.DateField(_("stage started"), null=True, blank=True)
     # Set by the daily deadline check when the deadline passed without a decision.
     deadline_missed_on = models.DateField(_("deadline missed"), null=True, blank=True)
+    # Set by the daily checks when the retention period after closing ended and the
+    # person's details and files were deleted (haven.casework.retention); the figures stay.
+    personal_data_deleted_on = models.DateField(null=True, blank=True)
     version = models.PositiveIntegerField(default=0)
 
     class Meta:

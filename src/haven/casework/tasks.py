@@ -33,6 +33,7 @@ from haven.cases.states import AWAITING_DECISION, StageState, status_of
 from haven.cases.supervision import supervisors_for
 from haven.casework import notifications, official_actions
 from haven.casework.idempotency import idempotency_keys_purge
+from haven.casework.retention import personal_data_delete_due
 from haven.documents.actions import uploads_sweep
 from haven.issuance.models import IssuedDocument, PermitNotification
 from haven.rules.selectors import programme_get
@@ -50,6 +51,7 @@ AUDIT_CHAIN_PROBLEMS = "audit_chain_problems"
 @task()
 def daily_checks(today_iso: str | None = None) -> dict[str, int]:
     """Expire unused visas, mark and report missed deadlines, send the due reminders,
+    delete the personal data of closed cases past their programme's retention period,
     delete the stored files that no document tracks, then verify the audit chain
     against the head recorded last and record today's.
 
@@ -66,6 +68,7 @@ def daily_checks(today_iso: str | None = None) -> dict[str, int]:
         "deadline_reports_sent": report_missed_deadlines(today),
         "information_reminders_sent": remind_information_due(today),
         "notification_reminders_sent": remind_notification_windows(today),
+        "personal_data_deleted": personal_data_delete_due(today),
         "upload_leftovers_deleted": uploads_sweep(),
         # From now, not from ``today``: a key's lifetime is hours, not days.
         "idempotency_keys_deleted": idempotency_keys_purge(),

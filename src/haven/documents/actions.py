@@ -295,7 +295,8 @@ def document_remove(*, actor: User, document: Document) -> Document:
             details={"case": locked.pk, "kind": current.kind, "sha256": current.sha256},
         )
         storage_name = current.storage_name
-        transaction.on_commit(lambda: default_storage.delete(storage_name))
+        if storage_name is not None:
+            transaction.on_commit(lambda: default_storage.delete(storage_name))
     return current
 
 
@@ -307,3 +308,29 @@ def document_record_viewed(*, actor: User, document: Document) -> None:
         subject=document,
         details={"case": document.case_id, "kind": document.kind},
     )
+
+
+def documents_erase(*, case: Case) -> int:
+    """Delete the stored files of every document of ``case``; return how many rows had one.
+
+    Who: Haven itself, when the case's personal data is deleted after its
+    retention period (``haven.casework.retention``), inside that action's
+    transaction and with the case locked. Each row stays, for the audit trail
+    and the counts, with its kind, type, size, fingerprint and dates; its
+    uploaded file name is blanked, ``storage_name`` set to NULL and
+    ``removed_at`` set when it was not yet. The files are deleted once the
+    transaction has committed; a file whose deletion fails then is no longer
+    tracked by any row, so ``uploads_sweep`` deletes it the next day.
+    """
+    rows = Document.objects.select_for_update().filter(case=case, storage_name__isnull=False)
+    names = [name for name in rows.values_list("storage_name", flat=True) if name]
+    now = timezone.now()
+    Document.objects.filter(case=case, removed_at__isnull=True).update(removed_at=now)
+    Document.objects.filter(case=case).update(original_name="", storage_name=None)
+
+    def delete_files() -> None:
+        for name in names:
+            default_storage.delete(name)
+
+    transaction.on_commit(delete_files)
+    return len(names)

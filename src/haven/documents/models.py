@@ -24,7 +24,11 @@ class Document(models.Model):
     ``photo``, ...; see ``haven.cases.vocabulary``). The stored file has a
     name Haven made up; the browser's file name is kept only to show it back
     on the receipt. Removal keeps the row (the audit trail points at it) and
-    deletes the stored file. Rows are written only by ``haven.documents.actions``.
+    deletes the stored file. When the case's personal data is deleted after its
+    retention period (``haven.casework.retention``) the file goes too and the
+    row keeps only what is not about the person: ``storage_name`` becomes NULL
+    and ``original_name`` blank. Rows are written only by
+    ``haven.documents.actions``.
     """
 
     # In URLs instead of the row id, so nobody can count or walk documents.
@@ -32,7 +36,8 @@ class Document(models.Model):
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="documents")
     kind = models.CharField(_("kind of document"), max_length=64)
     original_name = models.CharField(_("file name as uploaded"), max_length=200, blank=True)
-    storage_name = models.CharField(max_length=255, unique=True)
+    # NULL once the file is deleted with the case's personal data (unique among the others).
+    storage_name = models.CharField(max_length=255, unique=True, null=True)  # noqa: DJ001
     content_type = models.CharField(_("file type"), max_length=100)
     size = models.PositiveBigIntegerField(_("size in bytes"))
     sha256 = models.CharField(_("SHA-256 fingerprint"), max_length=64)

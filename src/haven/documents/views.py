@@ -28,6 +28,8 @@ def download(request: AuthenticatedRequest, public_id: uuid.UUID) -> FileRespons
         document = access_document(request.user, public_id)
     except Document.DoesNotExist as error:
         raise Http404 from error
+    if document.storage_name is None:  # deleted with the case's personal data
+        raise Http404
     try:
         stored = default_storage.open(document.storage_name, "rb")
     except FileNotFoundError as error:

@@ -42,11 +42,15 @@ def table_counts() -> dict[str, int]:
 
 def stored_documents() -> list[StoredDocument]:
     rows = (
-        Document.objects.filter(removed_at__isnull=True)
+        Document.objects.filter(removed_at__isnull=True, storage_name__isnull=False)
         .order_by("pk")
         .values_list("public_id", "storage_name", "sha256")
     )
-    return [StoredDocument(str(public_id), name, digest) for public_id, name, digest in rows]
+    return [
+        StoredDocument(str(public_id), name, digest)
+        for public_id, name, digest in rows
+        if name is not None  # the filter's promise, for the type checker
+    ]
 
 
 def last_audit_head() -> Head:

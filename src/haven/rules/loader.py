@@ -24,6 +24,7 @@ from haven.rules.schema import (
     PARAMETER_FILES,
     PARAMETER_HEAD,
     PROGRAMME_FILE,
+    PROGRAMME_PARAMETERS,
     REQUIRED_PARAMETERS,
     VALUES,
     DatedValue,
@@ -174,7 +175,14 @@ def _check_stage_lists(
 def _check_required(
     path: Path, parameters: dict[str, Parameter], eligibility: str, stages: Sequence[Stage]
 ) -> None:
-    """The parameters the rule set and the stages read are there, with the right types."""
+    """The parameters every programme, the rule set and the stages read are there, typed right."""
+    for name, kind in PROGRAMME_PARAMETERS.items():
+        if name not in parameters:
+            raise RulesDataError(path, name, "is missing: every programme defines it")
+        if parameters[name].type != kind:
+            raise RulesDataError(
+                path, f"{name}.type", f"must be {kind}, not {parameters[name].type}"
+            )
     missing = [name for name in REQUIRED_PARAMETERS[eligibility] if name not in parameters]
     if missing:
         raise RulesDataError(

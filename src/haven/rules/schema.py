@@ -63,6 +63,13 @@ REQUIRED_PARAMETERS: dict[str, tuple[str, ...]] = {
     ),
 }
 
+# The parameters every programme defines, whatever its rule set and stages, with their types.
+# ``personal_data_retention``: how long after a case closed its personal data is kept
+# (read by the daily checks, ``haven.casework.retention``).
+PROGRAMME_PARAMETERS: dict[str, ParameterType] = {
+    "personal_data_retention": ParameterType.DURATION,
+}
+
 # Mappings in the files: values exactly as typed (no "1" for 1) and no unknown fields.
 MAPPING = ConfigDict(strict=True, extra="forbid")
 

@@ -60,6 +60,7 @@ PARAMETER_LABELS: dict[str, Promise] = {
     ),
     "permit_decision_deadline": _("Decision on the permit within"),
     "permit_refusal_grounds": _("Grounds on which the permit may be refused"),
+    "personal_data_retention": _("Personal data kept after a case closes for"),
 }
 
 # What the start page shows under "How long it takes and what it costs", in this order.
