@@ -100,8 +100,10 @@ def test_the_json_holds_the_applicants_account_and_application(
         "email": "anna.export@example.org",
         "full_name": "",
         "preferred_language": "en",
+        "preferred_language_name": "English",
         "created_at": data["account"]["created_at"],
         "roles": ["applicant"],
+        "role_labels": ["Applicant"],
     }
     (application,) = data["applications"]
     assert application["reference"] == decided.reference
@@ -252,6 +254,7 @@ def test_the_pdf_is_in_german_for_a_german_reader(anna: User, decided: Case) -> 
     text = pdf_text(response.getvalue())
     assert "Ihre Daten in Haven" in text
     assert "Ihr Konto" in text
+    assert "Deutschland" in text  # the citizenship by its name, in German
     assert str(decided.reference) in text
     assert "Your data in Haven" not in text
 

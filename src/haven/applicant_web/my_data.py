@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from haven.accounts.models import User
+from haven.accounts.roles import roles_of
 from haven.applicant_web.presentation import status_label
 from haven.applicant_web.status_page import timeline
 from haven.audit.actions import audit_record
@@ -31,7 +32,8 @@ from haven.documents.models import Document
 from haven.issuance.models import IssuedDocument
 from haven.issuance.regions import region_name
 from haven.movements.models import Movement
-from haven.people.models import Person
+from haven.people.models import Person, Sex
+from haven.rules.nationality import country_name
 from haven.rules.selectors import programme_get
 
 FORMAT = "haven-personal-data"
@@ -39,7 +41,11 @@ FORMAT_VERSION = 1
 PDF_TEMPLATE = "applicant_web/my_data_pdf.html"
 
 
-def _person(person: Person) -> dict[str, Any]:
+def _country(code: str, language: str) -> str:
+    return country_name(code, language) if code else ""
+
+
+def _person(person: Person, language: str) -> dict[str, Any]:
     data: dict[str, Any] = {
         "role": person.role,
         "surname": person.surname,
@@ -49,8 +55,11 @@ def _person(person: Person) -> dict[str, Any]:
         "birth_date": person.birth_date,
         "birth_place": person.birth_place,
         "sex": person.sex,
+        "sex_label": str(Sex(person.sex).label) if person.sex in Sex.values else "",
         "citizenships": list(person.citizenships),
+        "citizenship_names": [_country(code, language) for code in person.citizenships],
         "residence": person.residence,
+        "residence_name": _country(person.residence, language),
         "address": person.address,
         "phone": person.phone,
         "email": person.email,
@@ -61,6 +70,7 @@ def _person(person: Person) -> dict[str, Any]:
         data["passport"] = {
             "number": passport.number,
             "issuing_state": passport.issuing_state,
+            "issuing_state_name": _country(passport.issuing_state, language),
             "issue_date": passport.issue_date,
             "expiry_date": passport.expiry_date,
             "mrz_line1": passport.mrz_line1,
@@ -183,8 +193,8 @@ def _application(case: Case, language: str) -> dict[str, Any]:
         "started_at": case.created_at,
         "submitted_at": case.submitted_at,
         "deadline": case.deadline,
-        "person": _person(applicant) if applicant is not None else None,
-        "family_members": [_person(p) for p in people if p.role != Person.Role.APPLICANT],
+        "person": _person(applicant, language) if applicant is not None else None,
+        "family_members": [_person(p, language) for p in people if p.role != Person.Role.APPLICANT],
         "declaration": _declaration(case),
         "documents": [_document(d) for d in case.documents.all()],
         "timeline": [
@@ -237,8 +247,12 @@ def personal_data_for_applicant(user: User, language: str) -> dict[str, Any]:
             "email": user.email,
             "full_name": user.full_name,
             "preferred_language": user.preferred_language,
+            "preferred_language_name": str(
+                dict(settings.LANGUAGES).get(user.preferred_language, user.preferred_language)
+            ),
             "created_at": user.date_joined,
             "roles": user.role_names(),
+            "role_labels": [str(role.label) for role in roles_of(user)],
         },
         "applications": [_application(case, language) for case in cases],
     }
