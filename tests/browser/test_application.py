@@ -301,6 +301,17 @@ class Journey:
         assert self.page.locator(".timeline > li").count() >= 2
         self.look("status")
 
+    def my_data(self) -> None:
+        """From the list of applications to the page of the applicant's own data, and a download."""
+        self.page.goto(f"{self.live_server.url}/applications/")
+        self.click("main a[href='/applications/my-data/']")
+        assert self.path() == "/applications/my-data/"
+        self.look("my-data")
+        with self.page.expect_download() as download:
+            self.page.locator("main a[href='/applications/my-data/json/']").click()
+        assert download.value.suggested_filename.startswith("haven-my-data-")
+        assert download.value.suggested_filename.endswith(".json")
+
     def whole_way(self, applicant: User, *, german: bool) -> None:
         self.sign_in(applicant)
         if german:
@@ -314,6 +325,7 @@ class Journey:
         self.task_list_complete()
         reference = self.check_and_submit()
         self.status(reference)
+        self.my_data()
         if german:
             assert self.page.locator("html").get_attribute("lang") == "de"
         case = Case.objects.get(applicant=applicant)

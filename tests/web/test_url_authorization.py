@@ -96,6 +96,11 @@ MATRIX: dict[str, dict[str, str]] = {
     "issuance:verify": everyone(OK),
     "issuance:verify_link": everyone(OK),
     "cases:list": only(Role.APPLICANT),
+    # The applicant's own data: a page and its two downloads, only ever the visitor's own
+    # (tests/cases/test_my_data.py checks what the files hold and that officials get none).
+    "cases:my_data": only(Role.APPLICANT),
+    "cases:my_data_json": only(Role.APPLICANT),
+    "cases:my_data_pdf": only(Role.APPLICANT),
     "cases:start": only(Role.APPLICANT),
     **{
         f"cases:{name}": {**only(Role.APPLICANT), Role.APPLICANT.value: DENIED}

@@ -5,6 +5,9 @@ from haven.applicant_web import views
 app_name = "cases"
 urlpatterns = [
     path("", views.application_list, name="list"),
+    path("my-data/", views.my_data, name="my_data"),
+    path("my-data/json/", views.my_data_json, name="my_data_json"),
+    path("my-data/pdf/", views.my_data_pdf, name="my_data_pdf"),
     path("start/<slug:programme_id>/", views.application_start, name="start"),
     path("<uuid:public_id>/", views.application_detail, name="detail"),
     path("<uuid:public_id>/about-you/", views.application_about_you, name="about_you"),

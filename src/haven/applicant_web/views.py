@@ -6,10 +6,12 @@ Views parse input, call one selector or action, and render.
 from __future__ import annotations
 
 import io
+import json
 import uuid
 from typing import Any
 
 from django.contrib import messages
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -20,6 +22,12 @@ from django.views.decorators.http import require_GET
 from haven.accounts.access import AuthenticatedRequest, require_permission, require_signed_in
 from haven.applicant_web.answer_forms import AnswerForm
 from haven.applicant_web.forms import AboutYouForm, DeclarationForm, PassportForm
+from haven.applicant_web.my_data import (
+    personal_data_filename,
+    personal_data_for_applicant,
+    personal_data_pdf,
+    personal_data_record_exported,
+)
 from haven.applicant_web.presentation import started_sections, status_label, task_list
 from haven.applicant_web.status_page import open_request, status_page
 from haven.cases.completeness import Section, missing_items, required_documents
@@ -461,6 +469,45 @@ def application_withdraw(request: AuthenticatedRequest, public_id: uuid.UUID) ->
             messages.success(request, _("Your application has been withdrawn."))
         return redirect("cases:status", case.public_id)
     return render(request, "applicant_web/withdraw.html", {"case": case})
+
+
+@require_GET
+@require_permission(APPLY)
+def my_data(request: AuthenticatedRequest) -> HttpResponse:
+    """The page that offers the applicant all their data, as JSON and as PDF."""
+    return render(request, "applicant_web/my_data.html")
+
+
+def _download(content: bytes, filename: str, content_type: str) -> FileResponse:
+    response = FileResponse(
+        io.BytesIO(content), as_attachment=True, filename=filename, content_type=content_type
+    )
+    # A download is never shown as a page of this site (see haven.documents.views).
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response["Cross-Origin-Resource-Policy"] = "same-origin"
+    patch_cache_control(response, no_store=True, private=True)
+    return response
+
+
+@require_GET
+@require_permission(APPLY)
+def my_data_json(request: AuthenticatedRequest) -> FileResponse:
+    """All the applicant's data as JSON; every download is recorded in the audit trail."""
+    data = personal_data_for_applicant(request.user, current_language())
+    content = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2).encode()
+    personal_data_record_exported(actor=request.user, export_format="json", data=data)
+    return _download(content, personal_data_filename("json"), "application/json")
+
+
+@require_GET
+@require_permission(APPLY)
+def my_data_pdf(request: AuthenticatedRequest) -> FileResponse:
+    """All the applicant's data as a readable PDF in their language; audited as the JSON is."""
+    data = personal_data_for_applicant(request.user, current_language())
+    content = personal_data_pdf(data)
+    personal_data_record_exported(actor=request.user, export_format="pdf", data=data)
+    return _download(content, personal_data_filename("pdf"), "application/pdf")
 
 
 SECTION_VIEWS = {

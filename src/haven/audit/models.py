@@ -62,6 +62,7 @@ class EventType(models.TextChoices):
     DOCUMENT_ISSUED = "DOCUMENT_ISSUED", _("Visa or permit issued")
     ISSUED_DOCUMENT_VIEWED = "ISSUED_DOCUMENT_VIEWED", _("Visa or permit notice downloaded")
     DECISION_LETTER_VIEWED = "DECISION_LETTER_VIEWED", _("Decision letter downloaded")
+    PERSONAL_DATA_EXPORTED = "PERSONAL_DATA_EXPORTED", _("Applicant's own data downloaded")
     ENTRY_RECORDED = "ENTRY_RECORDED", _("Entry recorded")
     MOVEMENT_RECORDED = "MOVEMENT_RECORDED", _("Border crossing recorded")
     INTEGRATION_CLIENT_CREATED = "INTEGRATION_CLIENT_CREATED", _("Border-control client created")
