@@ -159,3 +159,16 @@ def test_an_official_active_every_twenty_minutes_stays_signed_in(signed_in_throu
     assert client.get("/work/permits/").status_code == 200
     seen = Session.objects.get(session_key=key).get_decoded()[SESSION_SEEN_AT]
     assert time.time() - seen < 5  # renewed: the next 30 minutes count from now
+
+
+def test_an_expired_session_gets_the_api_s_401_not_a_redirect(signed_in) -> None:
+    client, applicant = signed_in(Role.APPLICANT)
+    assert client.get("/api/v1/applications").status_code == 200
+    key = age_session(client, idle_minutes=3 * 60, total_minutes=4 * 60)
+    response = client.get("/api/v1/applications")
+    assert response.status_code == 401
+    assert response["Content-Type"].startswith("application/json")
+    assert [error["type"] for error in response.json()["detail"]]
+    assert not Session.objects.filter(session_key=key).exists()
+    event = AuditEvent.objects.get(event_type=EventType.SESSION_EXPIRED)
+    assert (event.actor_id, event.details) == (applicant.pk, {"reason": "idle"})

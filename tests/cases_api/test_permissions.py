@@ -159,12 +159,14 @@ def test_officials_get_403_and_change_nothing(
 
 
 def test_an_official_without_a_second_factor_is_stopped_by_the_middleware(make_user) -> None:
+    """The API answers in its own shape (401), the pages send the official to set TOTP up."""
     official = make_user(Role.CONSULAR_OFFICER, mfa=False)
     client = Client()
     sign_in(client, official)
     response = call(client, "get", "")
-    assert response.status_code == 302
-    assert response["Location"].startswith("/accounts/2fa/totp/activate")
+    assert response.status_code == 401
+    assert response["Content-Type"].startswith("application/json")
+    assert client.get("/work/visas/")["Location"].startswith("/accounts/2fa/totp/activate")
 
 
 def test_unsafe_calls_need_the_csrf_token(applicant) -> None:

@@ -49,6 +49,13 @@ def _limits(request: HttpRequest) -> tuple[timedelta, timedelta]:
 
 
 SEEN_RESOLUTION_SECONDS = 60
+# The JSON API's paths (haven/urls.py): its callers get its own 401 in its error shape,
+# never a redirect to the sign-in page.
+API_PATH_PREFIX = "/api/"
+
+
+def _is_api(request: HttpRequest) -> bool:
+    return request.path_info.startswith(API_PATH_PREFIX)
 
 
 class StaffSessionMiddleware:
@@ -93,6 +100,8 @@ class StaffSessionMiddleware:
         )
         request.session.flush()
         request.user = AnonymousUser()
+        if _is_api(request):
+            return self.get_response(request)  # answered as an anonymous caller: 401
         if reason == "idle":
             minutes = int(idle.total_seconds() // 60)
             text = ngettext(
@@ -147,8 +156,13 @@ class StaffMfaMiddleware:
 
         if is_mfa_enabled(request.user):
             auth_logout(request)
+            if _is_api(request):
+                return self.get_response(request)  # answered as an anonymous caller: 401
             messages.info(request, _("Please sign in again with your second factor."))
             return redirect_to_login(request.get_full_path(), reverse(settings.LOGIN_URL))
+        if _is_api(request):
+            request.user = AnonymousUser()  # not signed in for the API until TOTP is set up
+            return self.get_response(request)
         if url_name in MFA_SETUP_URL_NAMES:
             return self.get_response(request)
         messages.info(
